@@ -1,0 +1,34 @@
+# Tasks for the template repository. Each target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+# The project `make demo` bakes: outside the repository's test and lint paths.
+DEMO_DIR := build/demo
+
+.PHONY: test test-fast lint demo clean
+
+$(BIN)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --requirement requirements-dev.txt
+	touch $@
+
+# Everything: lint, then every test, Docker and slow ones included (see README.md, "Develop").
+test: lint
+	$(BIN)/pytest --numprocesses 2 --dist loadfile
+
+# The quick loop while editing: no package installs, no Docker.
+test-fast: $(BIN)/.installed
+	$(BIN)/pytest --numprocesses 2 --dist loadfile -m "not slow and not docker"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Bake a project with the default answers and run its sample app with Poetry.
+demo: $(BIN)/.installed
+	rm -rf $(DEMO_DIR)
+	$(BIN)/cookiecutter --no-input . --output-dir $(DEMO_DIR)
+	cd $(DEMO_DIR)/my-project && PATH="$(BIN):$$PATH" poetry install && PATH="$(BIN):$$PATH" poetry run my-project
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -1,0 +1,115 @@
+"""Shared fixtures: bake each combination of answers once per session, and the tools to inspect it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Project:
+    """A baked project, with the answers it was baked from."""
+
+    path: Path
+    answers: Mapping[str, Any]
+
+    @property
+    def slug(self) -> str:
+        return str(self.answers["project_slug"])
+
+    @property
+    def package(self) -> str:
+        return str(self.answers["package_name"])
+
+    def read(self, relative: str) -> str:
+        return (self.path / relative).read_text(encoding="utf-8")
+
+    @cached_property
+    def pyproject(self) -> dict[str, Any]:
+        return tomllib.loads(self.read("pyproject.toml"))
+
+    def files(self) -> list[Path]:
+        """Every file of the project except git's own."""
+        return sorted(p for p in self.path.rglob("*") if p.is_file() and ".git" not in p.relative_to(self.path).parts)
+
+    def copy_to(self, destination: Path) -> Project:
+        """A private copy to change (install into, build, edit) without touching the shared bake."""
+        shutil.copytree(self.path, destination, symlinks=True)
+        return Project(path=destination, answers=self.answers)
+
+    def run(self, *command: str | Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a command in the project; on failure, fail the test with its output."""
+        completed = subprocess.run(
+            [str(part) for part in command],
+            cwd=self.path,
+            env={**os.environ, **(env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            pytest.fail(
+                f"{' '.join(map(str, command))} exited {completed.returncode}\n"
+                f"--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+            )
+        return completed
+
+
+def package_index_environment() -> dict[str, str]:
+    """Point Poetry at pip's index through its simple API (poetry-plugin-pypi-mirror).
+
+    Some indexes (company mirrors, and the one these tests run against in CI) serve only the
+    simple API that pip uses; Poetry's built-in PyPI source needs more. Taking the URL from pip's
+    own configuration keeps every index name out of this repository.
+    """
+    if os.environ.get("POETRY_PYPI_MIRROR_URL"):
+        return {}
+    configured = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "get", "global.index-url"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if not configured:
+        from pip._internal.models.index import PyPI  # pip's default index, where none is configured
+
+        configured = PyPI.simple_url
+    return {"POETRY_PYPI_MIRROR_URL": configured}
+
+
+def tool(name: str) -> str:
+    """A command installed beside this interpreter (the test environment's own pinned tools)."""
+    return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture(scope="session")
+def bake(cookies_session: Any) -> Callable[..., Project]:
+    """Bake a project from answers that differ from the defaults; each combination once per session."""
+    baked: dict[frozenset[tuple[str, Any]], Project] = {}
+
+    def bake_with(**answers: Any) -> Project:
+        key = frozenset(answers.items())
+        if key not in baked:
+            result = cookies_session.bake(extra_context=answers)
+            if result.exception is not None:
+                raise AssertionError(f"bake with {answers} failed") from result.exception
+            assert result.exit_code == 0
+            baked[key] = Project(path=result.project_path, answers=result.context)
+        return baked[key]
+
+    return bake_with
+
+
+@pytest.fixture(scope="session")
+def default_project(bake: Callable[..., Project]) -> Project:
+    return bake()

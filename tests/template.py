@@ -1,0 +1,30 @@
+"""What cookiecutter.json declares, read once, so tests follow the template instead of copying it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+COOKIECUTTER_JSON: dict[str, Any] = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+
+# The answers of `cookiecutter --no-input`, before derived defaults are rendered.
+DEFAULTS: dict[str, Any] = {
+    key: value[0] if isinstance(value, list) else value
+    for key, value in COOKIECUTTER_JSON.items()
+    if not key.startswith("_")
+}
+DEFAULTS.update(project_slug="my-project", package_name="my_project")
+
+# Every choice variable with its choices: a new choice is tested without editing any test.
+CHOICES: dict[str, list[str]] = {
+    key: value for key, value in COOKIECUTTER_JSON.items() if isinstance(value, list) and not key.startswith("_")
+}
+ONE_CHOICE_AT_A_TIME = [
+    pytest.param({variable: choice}, id=f"{variable}={choice}")
+    for variable, choices in CHOICES.items()
+    for choice in choices
+]

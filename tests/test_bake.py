@@ -1,0 +1,223 @@
+"""Baking: every choice produces a complete, clean, valid project; bad answers leave nothing behind."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from tests.conftest import Project, tool
+from tests.template import DEFAULTS, ONE_CHOICE_AT_A_TIME, TEMPLATE_DIR
+
+Bake = Callable[..., Project]
+ANSWER_SETS = [pytest.param({}, id="defaults"), *ONE_CHOICE_AT_A_TIME]
+
+EXPECTED_FILES = [
+    ".dockerignore",
+    ".gitignore",
+    "Dockerfile",
+    "README.md",
+    "docs/docker.md",
+    "pyproject.toml",
+    "src/{package}/__init__.py",
+    "src/{package}/__main__.py",
+    "src/{package}/cli.py",
+    "src/{package}/greeting.py",
+    "src/{package}/py.typed",
+    "src/{package}/server.py",
+    "tests/test_cli.py",
+    "tests/test_greeting.py",
+    "tests/test_server.py",
+]
+
+# Expected in output: GitHub expressions `${{ ... }}` and Go templates `{{.Field}}` in docs.
+EXPECTED_BRACES = re.compile(r"\$\{\{.*?\}\}|\{\{\s*\.[^{}]*\}\}")
+LEFTOVER_JINJA = re.compile(r"\{\{|\}\}|\{%|%\}|(?<!\$)\{#|cookiecutter")
+
+
+def leftover_jinja(text: str) -> list[str]:
+    return LEFTOVER_JINJA.findall(EXPECTED_BRACES.sub("", text))
+
+
+@pytest.mark.parametrize("answers", ANSWER_SETS)
+def test_bake_creates_every_expected_file(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+
+    present = {path.relative_to(project.path).as_posix() for path in project.files()}
+    expected = {name.format(package=project.package) for name in EXPECTED_FILES}
+    assert expected <= present
+
+
+@pytest.mark.parametrize("answers", ANSWER_SETS)
+def test_bake_leaves_no_template_syntax_in_paths_or_files(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+
+    for path in project.files():
+        relative = path.relative_to(project.path).as_posix()
+        assert not leftover_jinja(relative), relative
+        assert not leftover_jinja(path.read_text(encoding="utf-8")), relative
+
+
+@pytest.mark.parametrize("answers", ANSWER_SETS)
+def test_bake_leaves_no_empty_files(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+
+    assert [path for path in project.files() if path.stat().st_size == 0] == []
+
+
+@pytest.mark.parametrize("answers", ANSWER_SETS)
+def test_pyproject_passes_poetry_check(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+
+    assert "All set!" in project.run(tool("poetry"), "check").stdout
+
+
+@pytest.mark.parametrize("answers", ANSWER_SETS)
+def test_python_sources_pass_ruff_lint_and_format(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+
+    project.run(tool("ruff"), "check", "--no-cache", ".")
+    project.run(tool("ruff"), "format", "--no-cache", "--check", ".")
+
+
+def test_pyproject_is_pep_621_with_poetry_core_and_src_layout(default_project: Project) -> None:
+    pyproject = default_project.pyproject
+
+    assert pyproject["project"]["name"] == "my-project"
+    assert pyproject["project"]["version"] == DEFAULTS["version"]
+    assert pyproject["project"]["scripts"] == {"my-project": "my_project.cli:main"}
+    assert pyproject["project"]["dependencies"], "the image's dependency layer needs a real dependency"
+    assert pyproject["build-system"] == {
+        "requires": ["poetry-core>=2,<3"],
+        "build-backend": "poetry.core.masonry.api",
+    }
+    assert pyproject["tool"]["poetry"]["packages"] == [{"include": "my_project", "from": "src"}]
+    assert {"pytest", "mypy", "ruff"} <= set(pyproject["tool"]["poetry"]["group"]["dev"]["dependencies"])
+
+
+@pytest.mark.parametrize("python_version", ["3.11", "3.12", "3.13", "3.14"])
+def test_python_version_drives_every_setting_that_depends_on_it(bake: Bake, python_version: str) -> None:
+    project = bake(python_version=python_version)
+    pyproject = project.pyproject
+
+    assert pyproject["project"]["requires-python"] == f">={python_version}"
+    assert f"Programming Language :: Python :: {python_version}" in pyproject["project"]["classifiers"]
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + python_version.replace(".", "")
+    assert pyproject["tool"]["mypy"]["python_version"] == python_version
+    assert f"ARG PYTHON_IMAGE=python:{python_version}-slim\n" in project.read("Dockerfile")
+
+
+@pytest.mark.parametrize(
+    ("license_id", "first_line"),
+    [("MIT", "MIT License"), ("Apache-2.0", "Apache License"), ("BSD-3-Clause", "BSD 3-Clause License")],
+)
+def test_open_source_license_is_written_and_declared(bake: Bake, license_id: str, first_line: str) -> None:
+    project = bake(license=license_id, author_name="Ada Lovelace")
+
+    text = project.read("LICENSE")
+    assert text.strip().splitlines()[0].strip() == first_line
+    assert text.endswith("\n")
+    assert not text.endswith("\n\n")
+    if license_id != "Apache-2.0":  # Apache's text names no copyright holder
+        assert "Ada Lovelace" in text
+    assert project.pyproject["project"]["license"] == license_id
+    assert project.pyproject["project"]["license-files"] == ["LICENSE"]
+
+
+def test_proprietary_project_has_no_license_file_and_cannot_be_uploaded(bake: Bake) -> None:
+    project = bake(license="Proprietary")
+
+    assert not (project.path / "LICENSE").exists()
+    assert project.pyproject["project"]["license"] == "LicenseRef-Proprietary"
+    assert "Private :: Do Not Upload" in project.pyproject["project"]["classifiers"]
+    assert "## License" not in project.read("README.md")
+
+
+def test_git_repository_is_created_only_when_asked(bake: Bake) -> None:
+    assert (bake().path / ".git").is_dir()
+    assert not (bake(init_git_repository=False).path / ".git").exists()
+
+
+HOSTILE_TEXT = {
+    "project_name": 'Ünïcode "Quoted" \\ # [x](y) <b>&amp; *em* `code` 100% {braces}',
+    "description": "- starts like a list; 'single' and \"double\" quotes; <script>x</script> ~~del~~ |a|b|",
+    "author_name": 'O\'Brien "The Builder" \\ Łukasz',
+}
+
+
+def markdown_text_of(markdown: str, block_type: str) -> str:
+    """The literal text of the first block of `block_type`, after Markdown parsed it."""
+    tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(markdown)
+    for index, token in enumerate(tokens):
+        if token.type == block_type:
+            inline = tokens[index + 1]
+            assert inline.children is not None
+            assert {child.type for child in inline.children} <= {"text"}, inline.children
+            return "".join(child.content for child in inline.children)
+    raise AssertionError(f"no {block_type} in the document")
+
+
+@pytest.fixture(scope="module")
+def hostile_project(bake: Bake) -> Project:
+    return bake(project_slug="hostile", **HOSTILE_TEXT)
+
+
+def test_free_text_survives_in_pyproject_byte_for_byte(hostile_project: Project) -> None:
+    project = tomllib.loads(hostile_project.read("pyproject.toml"))["project"]
+
+    assert project["description"] == HOSTILE_TEXT["description"]
+    assert project["authors"] == [{"name": HOSTILE_TEXT["author_name"], "email": DEFAULTS["author_email"]}]
+
+
+def test_free_text_renders_literally_in_the_readme(hostile_project: Project) -> None:
+    readme = hostile_project.read("README.md")
+
+    assert markdown_text_of(readme, "heading_open") == HOSTILE_TEXT["project_name"]
+    assert markdown_text_of(readme, "paragraph_open") == HOSTILE_TEXT["description"]
+
+
+def test_free_text_survives_in_the_license(hostile_project: Project) -> None:
+    assert HOSTILE_TEXT["author_name"] in hostile_project.read("LICENSE")
+
+
+def test_project_with_hostile_text_still_passes_poetry_check(hostile_project: Project) -> None:
+    hostile_project.run(tool("poetry"), "check")
+
+
+REFUSED = [
+    pytest.param({"project_slug": "My Project"}, "project_slug 'My Project' is not valid", id="slug-with-space"),
+    pytest.param({"project_slug": "a/b"}, "project_slug 'a/b' is not valid", id="slug-with-separator"),
+    pytest.param({"project_slug": ""}, "project_slug '' is not valid", id="empty-slug"),
+    pytest.param({"project_name": "123 Go"}, "project_slug '123-go' is not valid", id="name-deriving-bad-slug"),
+    pytest.param(
+        {"package_name": "import"}, "package_name 'import' is not valid: it is a Python keyword", id="keyword"
+    ),
+    pytest.param({"package_name": "email"}, "package_name 'email' is not valid", id="stdlib-module"),
+    pytest.param({"version": "one"}, "version 'one' is not valid: use a PEP 440 version", id="version"),
+    pytest.param({"author_email": "nobody"}, "author_email 'nobody' is not valid", id="email"),
+    pytest.param({"description": "two\nlines"}, "description 'two\\nlines' is not valid", id="newline"),
+]
+
+
+@pytest.mark.parametrize(("answers", "message"), REFUSED)
+def test_refused_bake_names_field_value_and_rule_and_leaves_nothing(
+    cookies: Any, tmp_path: Path, answers: dict[str, str], message: str
+) -> None:
+    result = cookies.bake(extra_context=answers)
+
+    assert result.exit_code == -1
+    assert str(result.exception).startswith(message)
+    assert "\n" not in str(result.exception)
+    # pytest-cookies made one output directory for this bake, in this test's tmp_path: it stays empty.
+    (output_dir,) = tmp_path.iterdir()
+    assert list(output_dir.iterdir()) == []
+
+
+def test_template_directory_is_the_only_rendered_top_level_entry() -> None:
+    rendered = [path.name for path in TEMPLATE_DIR.iterdir() if "{{" in path.name]
+    assert rendered == ["{{cookiecutter.project_slug}}"]

@@ -1,0 +1,110 @@
+"""The generated project works: its wheel installs and runs, its README's commands and own checks pass."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import findpython
+import pytest
+
+from tests.conftest import Project, package_index_environment, tool
+from tests.readme_commands import console_blocks
+
+pytestmark = pytest.mark.slow
+
+
+def interpreter(version: str) -> Path:
+    """A Python of the given minor version on this machine (the one Poetry would pick)."""
+    found = findpython.find(version)
+    if found is None:
+        pytest.fail(f"Python {version} is needed for this test and was not found")
+    return Path(found.executable)
+
+
+@pytest.fixture(scope="module")
+def installed_project(default_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the default bake after the README's first commands: `poetry install` done."""
+    project = default_project.copy_to(tmp_path_factory.mktemp("installed") / default_project.slug)
+    project.run(tool("poetry"), "install", "--no-interaction", env=poetry_environment())
+    return project
+
+
+def poetry_environment() -> dict[str, str]:
+    return {**package_index_environment(), "POETRY_VIRTUALENVS_IN_PROJECT": "true"}
+
+
+def test_wheel_builds_through_pep_517_installs_and_its_script_runs(default_project: Project, tmp_path: Path) -> None:
+    python = interpreter(default_project.answers["python_version"])
+    venv = tmp_path / "venv"
+    subprocess.run([python, "-m", "venv", venv], check=True)
+    wheels = tmp_path / "wheels"
+
+    default_project.run(venv / "bin/pip", "wheel", "--no-deps", "--wheel-dir", wheels, ".")
+    (wheel,) = wheels.glob("*.whl")
+    default_project.run(venv / "bin/pip", "install", wheel)
+
+    assert wheel.name == "my_project-0.1.0-py3-none-any.whl"
+    assert default_project.run(venv / "bin/my-project").stdout == "Hello, World!\n"
+    assert default_project.run(venv / "bin/python", "-m", "my_project", "hello", "--name", "Ada").stdout == "Hello, Ada!\n"
+
+
+def test_readme_first_commands_install_and_greet(installed_project: Project) -> None:
+    first_block = next(iter(console_blocks(installed_project.read("README.md")).values()))
+
+    assert first_block == ["poetry install", "poetry run my-project"]
+    outputs = [run_shell(installed_project, command) for command in first_block]
+    assert outputs[-1] == "Hello, World!\n"
+    assert (installed_project.path / "poetry.lock").is_file()
+
+
+def test_readme_use_commands_run_as_written(installed_project: Project) -> None:
+    commands = console_blocks(installed_project.read("README.md"))["Use"]
+    short_lived = [command for command in commands if " serve" not in command]
+    (serve,) = [command for command in commands if " serve" in command]
+
+    assert [run_shell(installed_project, command) for command in short_lived] == [
+        "Hello, Ada!\n",
+        "python -m my_project, version 0.1.0\n",
+    ]
+    # The service runs until stopped: start it as written, then stop it the way `docker stop` does.
+    with subprocess.Popen(
+        ["bash", "-c", f"exec {serve.replace('--port 8000', '--port 0')}"],
+        cwd=installed_project.path,
+        env={**os.environ, **poetry_environment(), "PATH": poetry_path()},
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as service:
+        try:
+            assert service.stderr is not None
+            assert service.stderr.readline().startswith("Serving on http://127.0.0.1:")
+            service.send_signal(signal.SIGTERM)
+            assert service.wait(timeout=10) == 0
+        finally:
+            service.kill()
+
+
+def test_readme_develop_commands_pass(installed_project: Project) -> None:
+    commands = console_blocks(installed_project.read("README.md"))["Develop"]
+
+    assert commands == [
+        "poetry run pytest",
+        "poetry run ruff check .",
+        "poetry run ruff format --check .",
+        "poetry run mypy",
+    ]
+    for command in commands:
+        run_shell(installed_project, command)
+
+
+def run_shell(project: Project, command: str) -> str:
+    """Run one README line with bash, as a user would paste it; return its standard output."""
+    return project.run("bash", "-c", command, env={**poetry_environment(), "PATH": poetry_path()}).stdout
+
+
+def poetry_path() -> str:
+    """PATH with this test environment's pinned Poetry first, so `poetry` means that one."""
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"

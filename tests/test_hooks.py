@@ -1,0 +1,177 @@
+"""The answer rules of hooks/pre_gen_project.py, called directly: accept and reject tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from hooks import post_gen_project, pre_gen_project
+from hooks.pre_gen_project import InvalidAnswerError
+from tests.template import DEFAULTS
+
+ACCEPTED: dict[str, list[str]] = {
+    "project_name": ["My Project", "Café «Ünïcode»", 'Quotes " and \\ backslash', "x" * 200],
+    "project_slug": ["my-project", "app", "data_tool", "a1-b2-c3", "x" * 64],
+    "package_name": ["my_project", "app2", "data_tool", "x" * 64],
+    "description": ["", "A tool.", "Uses # and [brackets] and {braces} & <angles> 100%"],
+    "author_name": ["Jane Doe", "Zoë O'Brien-Łukasz", "李小龍"],
+    "author_email": ["jane@example.com", "first.last+tag@sub.example.co.uk", "x_y@example.io"],
+    "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1!2.0", "v1.2.3"],
+    "python_version": ["3.11", "3.12", "3.13", "3.14"],
+    "license": ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"],
+}
+
+# (value, a fragment of the rule the message must state)
+REJECTED: dict[str, list[tuple[str, str]]] = {
+    "project_name": [
+        ("", "must not be blank"),
+        ("   ", "must not be blank"),
+        ("Two\nlines", "one line of printable text"),
+        ("Bell\a", "one line of printable text"),
+        (" padded ", "leading or trailing whitespace"),
+    ],
+    "project_slug": [
+        ("", "lowercase letters and digits"),
+        ("my project", "lowercase letters and digits"),
+        ("My-Project", "lowercase letters and digits"),
+        ("1project", "starting with a letter"),
+        ("-project", "starting with a letter"),
+        ("project-", "lowercase letters and digits"),
+        ("my--project", "single '-' or '_'"),
+        ("my.project", "lowercase letters and digits"),
+        ("a/b", "lowercase letters and digits"),
+        ("../escape", "lowercase letters and digits"),
+        ("x" * 65, "at most 64 characters"),
+        ("python", "hide a command the image needs"),
+    ],
+    "package_name": [
+        ("", "lowercase letters, digits and '_'"),
+        ("my-project", "lowercase letters, digits and '_'"),
+        ("1st", "starting with a letter"),
+        ("_private", "starting with a letter"),
+        ("MyPackage", "lowercase letters"),
+        ("class", "Python keyword"),
+        ("match", "Python keyword"),
+        ("json", "standard-library module"),
+        ("typing", "standard-library module"),
+        ("click", "already imports a package of that name"),
+        ("tests", "already imports a package of that name"),
+    ],
+    "description": [("Two\nlines", "one line"), ("Tab\tinside", "one line"), (" padded", "whitespace")],
+    "author_name": [("", "must not be blank"), ("Jane\r\nDoe", "one line")],
+    "author_email": [
+        ("", "name@example.com"),
+        ("jane", "name@example.com"),
+        ("jane@localhost", "name@example.com"),
+        ("jane doe@example.com", "name@example.com"),
+        ("<jane@example.com>", "name@example.com"),
+        ("jane@example.com\n", "name@example.com"),
+    ],
+    "version": [
+        ("", "PEP 440"),
+        ("latest", "PEP 440"),
+        ("1.0.0+local", "no local '+' part"),
+        ("1..0", "PEP 440"),
+        ("0.1.0\n", "PEP 440"),
+    ],
+    "python_version": [("3.10", "3.11, 3.12, 3.13, 3.14"), ("2.7", "choose one of"), ("3.13.1", "choose one of")],
+    "license": [("GPL-3.0", "MIT, Apache-2.0, BSD-3-Clause, Proprietary"), ("mit", "choose one of")],
+}
+
+
+def rule_for(field: str) -> Callable[[str], None]:
+    return pre_gen_project.RULES[field]
+
+
+def test_every_user_facing_variable_has_a_rule_and_tables() -> None:
+    fields = {key for key, value in DEFAULTS.items() if not isinstance(value, bool)}
+    assert set(pre_gen_project.RULES) == fields
+    assert set(ACCEPTED) == fields
+    assert set(REJECTED) == fields
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param(field, value, id=f"{field}={value[:20]!r}")
+        for field, values in ACCEPTED.items()
+        for value in values
+    ],
+)
+def test_rule_accepts(field: str, value: str) -> None:
+    rule_for(field)(value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        pytest.param(field, value, rule, id=f"{field}={value[:20]!r}")
+        for field, cases in REJECTED.items()
+        for value, rule in cases
+    ],
+)
+def test_rule_rejects_with_a_message_naming_field_value_and_rule(field: str, value: str, rule: str) -> None:
+    with pytest.raises(InvalidAnswerError) as refusal:
+        rule_for(field)(value)
+
+    message = str(refusal.value)
+    assert message.startswith(f"{field} {value!r} is not valid: ")
+    assert rule in message
+    assert "\n" not in message
+
+
+def test_defaults_pass_every_rule() -> None:
+    pre_gen_project.check_answers(DEFAULTS)
+
+
+def test_answers_are_checked_in_prompt_order_and_first_failure_wins() -> None:
+    answers = {**DEFAULTS, "project_slug": "Bad Slug", "version": "nope"}
+
+    with pytest.raises(InvalidAnswerError, match=r"^project_slug 'Bad Slug' is not valid"):
+        pre_gen_project.check_answers(answers)
+
+
+def test_missing_answer_is_refused_by_name() -> None:
+    answers = {key: value for key, value in DEFAULTS.items() if key != "author_email"}
+
+    with pytest.raises(InvalidAnswerError, match=r"^author_email None is not valid: a text value is required"):
+        pre_gen_project.check_answers(answers)
+
+
+def test_long_values_are_shown_shortened_on_one_line() -> None:
+    with pytest.raises(InvalidAnswerError) as refusal:
+        pre_gen_project.check_project_slug("Bad " * 100)
+
+    assert len(str(refusal.value)) < 250
+
+
+def test_hook_script_prints_one_line_and_fails(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(pre_gen_project, "ANSWERS_JSON", json.dumps({**DEFAULTS, "version": "soon"}))
+
+    assert pre_gen_project.main() == 1
+
+    assert (
+        capsys.readouterr().err
+        == "version 'soon' is not valid: use a PEP 440 version such as 0.1.0 (no local '+' part)\n"
+    )
+
+
+def test_hook_script_passes_valid_answers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(pre_gen_project, "ANSWERS_JSON", json.dumps(DEFAULTS))
+
+    assert pre_gen_project.main() == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_next_steps_name_the_project_commands(tmp_path_factory: pytest.TempPathFactory) -> None:
+    project_dir = tmp_path_factory.mktemp("out") / "my-project"
+
+    text = post_gen_project.next_steps(project_dir, {"project_slug": "my-project"})
+
+    assert "cd my-project" in text
+    assert "poetry run my-project" in text
+    assert "docker build -t my-project ." in text
