@@ -49,7 +49,8 @@ def test_wheel_builds_through_pep_517_installs_and_its_script_runs(default_proje
 
     assert wheel.name == "my_project-0.1.0-py3-none-any.whl"
     assert default_project.run(venv / "bin/my-project").stdout == "Hello, World!\n"
-    assert default_project.run(venv / "bin/python", "-m", "my_project", "hello", "--name", "Ada").stdout == "Hello, Ada!\n"
+    as_module = default_project.run(venv / "bin/python", "-m", "my_project", "hello", "--name", "Ada")
+    assert as_module.stdout == "Hello, Ada!\n"
 
 
 def test_readme_first_commands_install_and_greet(installed_project: Project) -> None:
