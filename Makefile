@@ -14,11 +14,11 @@ $(BIN)/.installed: requirements-dev.txt
 
 # Everything: lint, then every test, Docker and slow ones included (see README.md, "Develop").
 test: lint
-	$(BIN)/pytest --numprocesses 2 --dist loadfile
+	$(BIN)/pytest --numprocesses 2 --dist loadgroup
 
 # The quick loop while editing: no package installs, no Docker.
 test-fast: $(BIN)/.installed
-	$(BIN)/pytest --numprocesses 2 --dist loadfile -m "not slow and not docker"
+	$(BIN)/pytest --numprocesses 2 --dist loadgroup -m "not slow and not docker"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

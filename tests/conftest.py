@@ -9,7 +9,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,10 @@ class Project:
     def pyproject(self) -> dict[str, Any]:
         return tomllib.loads(self.read("pyproject.toml"))
 
+    @property
+    def lock(self) -> dict[str, Any]:
+        return tomllib.loads(self.read("poetry.lock"))
+
     def files(self) -> list[Path]:
         """Every file of the project except git's own."""
         return sorted(p for p in self.path.rglob("*") if p.is_file() and ".git" not in p.relative_to(self.path).parts)
@@ -65,26 +69,32 @@ class Project:
         return completed
 
 
-def package_index_environment() -> dict[str, str]:
-    """Point Poetry at pip's index through its simple API (poetry-plugin-pypi-mirror).
+@cache
+def package_index_url() -> str:
+    """The package index for Poetry: $POETRY_PYPI_MIRROR_URL, else the one pip is configured with.
 
     Some indexes (company mirrors, and the one these tests run against in CI) serve only the
-    simple API that pip uses; Poetry's built-in PyPI source needs more. Taking the URL from pip's
-    own configuration keeps every index name out of this repository.
+    simple API that pip uses; Poetry's built-in PyPI source needs more, so the tests always point
+    Poetry at the simple API through poetry-plugin-pypi-mirror. Taking the URL from pip's own
+    configuration keeps every index name out of this repository.
     """
     if os.environ.get("POETRY_PYPI_MIRROR_URL"):
-        return {}
+        return os.environ["POETRY_PYPI_MIRROR_URL"]
     configured = subprocess.run(
         [sys.executable, "-m", "pip", "config", "get", "global.index-url"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
-    if not configured:
-        from pip._internal.models.index import PyPI  # pip's default index, where none is configured
+    if configured:
+        return configured
+    from pip._internal.models.index import PyPI  # pip's default, where no index is configured
 
-        configured = PyPI.simple_url
-    return {"POETRY_PYPI_MIRROR_URL": configured}
+    return str(PyPI.simple_url)
+
+
+def package_index_environment() -> dict[str, str]:
+    return {"POETRY_PYPI_MIRROR_URL": package_index_url()}
 
 
 def tool(name: str) -> str:

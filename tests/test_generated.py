@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import Project, package_index_environment, tool
 from tests.readme_commands import console_blocks
 
-pytestmark = pytest.mark.slow
+# One worker runs this module, so the project is installed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("generated")]
 
 
 def interpreter(version: str) -> Path:

@@ -1,0 +1,66 @@
+"""Docker fixtures: one engine, one base image per Python version, one image per project per session."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Project, package_index_environment, package_index_url, tool
+from tests.docker.engine import Build, DockerEngine, DockerUnavailableError
+
+HOW_TO_ENABLE = (
+    "start a Docker engine with BuildKit (or set DOCKER to its client); REQUIRE_DOCKER=1 makes this a failure"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in this folder is a Docker test, run by one worker so builds share one cache."""
+    for item in items:
+        if Path(item.path).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.docker)
+            item.add_marker(pytest.mark.xdist_group("docker"))
+
+
+@pytest.fixture(scope="session")
+def docker() -> DockerEngine:
+    try:
+        return DockerEngine.connect()
+    except DockerUnavailableError as unavailable:
+        if os.environ.get("REQUIRE_DOCKER") == "1":
+            pytest.fail(f"REQUIRE_DOCKER=1 but {unavailable}")
+        pytest.skip(f"{unavailable}: {HOW_TO_ENABLE}")
+
+
+@pytest.fixture(scope="session")
+def build_image(docker: DockerEngine) -> Iterator[Callable[..., Build]]:
+    """Build a project's image on the right base; every tag made here is removed at the end."""
+    tags: list[str] = []
+
+    def build(project: Project, *, target: str | None = None, tag: str | None = None, **build_args: str) -> Build:
+        docker.ensure_base_image(project.answers["python_version"])
+        tag = tag or f"pdt-test-{project.slug}-{uuid.uuid4().hex[:8]}"
+        # The same index as Poetry on the host (see package_index_url) for pip and Poetry in the build.
+        build_args = {"PYPI_MIRROR_URL": package_index_url(), **build_args}
+        tags.append(tag)
+        return docker.build(project.path, tag, target=target, build_args=build_args)
+
+    yield build
+    docker.remove_images(*set(tags))
+
+
+@pytest.fixture(scope="session")
+def locked_project(default_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The default project with a poetry.lock, as users commit it."""
+    project = default_project.copy_to(tmp_path_factory.mktemp("locked") / default_project.slug)
+    project.run(tool("poetry"), "lock", "--no-interaction", env=package_index_environment())
+    return project
+
+
+@pytest.fixture(scope="session")
+def image(build_image: Callable[..., Build], locked_project: Project) -> str:
+    """The default project's `main` image, built from its lock file."""
+    return build_image(locked_project).tag

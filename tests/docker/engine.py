@@ -1,0 +1,137 @@
+"""A thin, test-friendly wrapper over the `docker` command line (BuildKit builds, runs, inspection)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "scripts"
+
+# Debian suites whose python3 matches a python:X-slim tag, for stand-in base images.
+DEBIAN_SUITE_FOR_PYTHON = {"3.11": "bookworm", "3.13": "trixie", "3.14": "sid"}
+
+
+class DockerUnavailableError(RuntimeError):
+    """No usable Docker engine: the message says why and how to get one."""
+
+
+@dataclass(frozen=True)
+class Build:
+    """A finished `docker build --progress=plain`: its tag, log and wall time."""
+
+    tag: str
+    log: str
+    seconds: float
+
+    def step_states(self, fragment: str) -> list[str]:
+        """'CACHED' or 'RAN' for each build step whose instruction contains `fragment`."""
+        names = dict(re.findall(r"^#(\d+) \[[^\]]+\] (.*)$", self.log, re.MULTILINE))
+        cached = set(re.findall(r"^#(\d+) CACHED$", self.log, re.MULTILINE))
+        return ["CACHED" if step in cached else "RAN" for step, name in names.items() if fragment in name]
+
+
+class DockerEngine:
+    """The client to use and the calls the tests need. BuildKit is always on."""
+
+    def __init__(self, client: str) -> None:
+        self.client = client
+        self.environment = {**os.environ, "DOCKER_BUILDKIT": "1"}
+
+    @classmethod
+    def connect(cls) -> DockerEngine:
+        client = os.environ.get("DOCKER") or shutil.which("docker")
+        if client is None:
+            raise DockerUnavailableError("no `docker` command on PATH (or in $DOCKER)")
+        engine = cls(client)
+        info = engine.call("info", "--format", "{{.ServerVersion}}", check=False)
+        if info.returncode != 0:
+            raise DockerUnavailableError(f"`{client} info` failed: {info.stderr.strip()[:200]}")
+        probe = engine.call("build", "--help", check=False)
+        if "--progress" not in probe.stdout:
+            raise DockerUnavailableError(f"{client} cannot build with BuildKit (no buildx plugin?)")
+        return engine
+
+    def call(
+        self, *arguments: str | Path, check: bool = True, timeout: float = 900
+    ) -> subprocess.CompletedProcess[str]:
+        completed = subprocess.run(
+            [self.client, *map(str, arguments)],
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+        if check and completed.returncode != 0:
+            pytest.fail(
+                f"docker {' '.join(map(str, arguments))} exited {completed.returncode}\n"
+                f"--- stdout\n{completed.stdout[-4000:]}\n--- stderr\n{completed.stderr[-8000:]}"
+            )
+        return completed
+
+    def build(
+        self,
+        context: Path,
+        tag: str,
+        *,
+        build_args: dict[str, str] | None = None,
+        target: str | None = None,
+        check: bool = True,
+    ) -> Build:
+        arguments: list[str] = ["build", "--progress=plain", "--tag", tag]
+        for name, value in (build_args or {}).items():
+            arguments += ["--build-arg", f"{name}={value}"]
+        if target:
+            arguments += ["--target", target]
+        started = time.monotonic()
+        completed = self.call(*arguments, context, check=check)
+        return Build(tag=tag, log=completed.stderr, seconds=time.monotonic() - started)
+
+    def run(self, image: str, *command: str, options: tuple[str, ...] = ()) -> str:
+        """`docker run --rm`; the command's standard output."""
+        return self.call("run", "--rm", *options, image, *command).stdout
+
+    def image_config(self, image: str) -> dict[str, Any]:
+        config: dict[str, Any] = json.loads(self.call("image", "inspect", "--format", "{{json .Config}}", image).stdout)
+        return config
+
+    def image_size(self, image: str) -> int:
+        return int(self.call("image", "inspect", "--format", "{{.Size}}", image).stdout)
+
+    def has_image(self, image: str) -> bool:
+        return self.call("image", "inspect", image, check=False).returncode == 0
+
+    def remove_images(self, *images: str) -> None:
+        self.call("image", "rm", "--force", *images, check=False)
+
+    def ensure_base_image(self, python_version: str) -> str:
+        """python:X-slim, pulled if a registry answers, else a local Debian stand-in tagged so."""
+        override = os.environ.get("TEST_PYTHON_IMAGE")
+        image = override.format(python_version=python_version) if override else f"python:{python_version}-slim"
+        if self.has_image(image) or self.call("pull", "--quiet", image, check=False).returncode == 0:
+            return image
+        if override:
+            pytest.fail(f"TEST_PYTHON_IMAGE gave {image}, which cannot be found or pulled")
+        suite = DEBIAN_SUITE_FOR_PYTHON.get(python_version)
+        if suite is None:
+            pytest.fail(f"{image} cannot be pulled and no Debian suite ships Python {python_version} for a stand-in")
+        completed = subprocess.run(
+            [SCRIPTS_DIR / "standin-base.sh", suite, image],
+            env={**self.environment, "DOCKER": self.client},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        if completed.returncode != 0:
+            pytest.fail(f"building a stand-in for {image} failed:\n{completed.stdout}\n{completed.stderr}")
+        return image

@@ -1,0 +1,175 @@
+"""The generated image, built and run on a real engine: it works, it is lean, it stops, it caches."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Project
+from tests.docker.engine import Build, DockerEngine
+from tests.template import COOKIECUTTER_JSON
+
+STAGES = ["os-base", "poetry-base", "app-base", "main"]
+NON_ROOT_UID = "10001"
+
+
+def test_builds_and_runs_without_a_lock_file(
+    docker: DockerEngine, build_image: Callable[..., Build], default_project: Project
+) -> None:
+    assert not (default_project.path / "poetry.lock").exists()
+
+    build = build_image(default_project)
+
+    assert docker.run(build.tag) == "Hello, World!\n"
+
+
+def test_installs_exactly_the_locked_versions(docker: DockerEngine, image: str, locked_project: Project) -> None:
+    locked = {package["name"]: package["version"] for package in locked_project.lock["package"]}
+    probe = "import importlib.metadata as m; print(*sorted(d.name + '==' + d.version for d in m.distributions()))"
+
+    installed = dict(line.split("==") for line in docker.run(image, "python", "-c", probe).split())
+
+    runtime = {name: version for name, version in installed.items() if name not in {"my-project", "dumb-init"}}
+    assert runtime
+    assert all(locked.get(name) == version for name, version in runtime.items()), (runtime, locked)
+
+
+def test_runs_the_sample_app_by_default(docker: DockerEngine, image: str) -> None:
+    assert docker.run(image) == "Hello, World!\n"
+
+
+def test_runs_the_console_script_and_the_module(docker: DockerEngine, image: str) -> None:
+    assert docker.run(image, "my-project", "hello", "--name", "Ada") == "Hello, Ada!\n"
+    assert docker.run(image, "python", "-m", "my_project", "hello", "--name", "module") == "Hello, module!\n"
+
+
+def test_runs_as_the_numeric_non_root_user(docker: DockerEngine, image: str) -> None:
+    assert docker.image_config(image)["User"] == f"{NON_ROOT_UID}:{NON_ROOT_UID}"
+    assert docker.run(image, "id", "-u").strip() == NON_ROOT_UID
+
+
+def test_main_has_no_poetry_pip_cache_or_compiler(docker: DockerEngine, image: str) -> None:
+    probe = (
+        "import importlib.util, json, os, shutil;"
+        "print(json.dumps({"
+        "'commands': [c for c in ('poetry', 'gcc', 'cc', 'g++', 'clang', 'make') if shutil.which(c)],"
+        "'poetry_package': importlib.util.find_spec('poetry') is not None,"
+        "'poetry_home': os.path.exists('/opt/poetry'),"
+        "'caches': [os.path.join(d, n) for d, dirs, _ in os.walk('/') if not d.startswith('/proc')"
+        " for n in dirs if n in ('.cache', 'pypoetry', 'http-v2', 'wheels')],"
+        "}))"
+    )
+
+    found = json.loads(docker.run(image, "python", "-c", probe, options=("--user", "0")))
+
+    assert found == {"commands": [], "poetry_package": False, "poetry_home": False, "caches": []}
+
+
+def test_venv_has_no_pip_and_every_module_is_byte_compiled(docker: DockerEngine, image: str) -> None:
+    probe = (
+        "import importlib.util, json, pathlib, sysconfig;"
+        "site = pathlib.Path(sysconfig.get_paths()['purelib']);"
+        "pip = importlib.util.find_spec('pip');"
+        "print(json.dumps({"
+        "'pip': pip is not None and str(pip.origin).startswith('/app'),"
+        "'without_pyc': [str(p) for p in site.rglob('*.py') if not importlib.util.cache_from_source(str(p))"
+        " or not pathlib.Path(importlib.util.cache_from_source(str(p))).exists()],"
+        "'modules': sum(1 for _ in site.rglob('*.py')),"
+        "}))"
+    )
+
+    found = json.loads(docker.run(image, "python", "-c", probe))
+
+    assert found["pip"] is False
+    assert found["without_pyc"] == []
+    assert found["modules"] > 10
+
+
+def test_main_holds_only_the_venv_and_the_launcher(docker: DockerEngine, image: str) -> None:
+    listing = docker.run(image, "ls", "-A", "/app").split()
+
+    assert listing == [".venv", "launch"]
+
+
+@pytest.fixture
+def service(docker: DockerEngine, image: str) -> Iterator[str]:
+    """The sample app's long-running mode, as docs/docker.md runs it."""
+    name = f"pdt-test-service-{time.monotonic_ns()}"
+    docker.call("run", "--detach", "--name", name, image, "my-project", "serve", "--host", "0.0.0.0")
+    try:
+        deadline = time.monotonic() + 30
+        while "Serving on" not in docker.call("logs", name).stderr:
+            assert time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.1)
+        yield name
+    finally:
+        docker.call("rm", "--force", name, check=False)
+
+
+def test_docker_stop_ends_the_service_at_once_and_cleanly(
+    docker: DockerEngine, service: str, record_property: Callable[[str, object], None]
+) -> None:
+    started = time.monotonic()
+    docker.call("stop", service)
+    seconds = time.monotonic() - started
+
+    record_property("docker_stop_seconds", round(seconds, 3))
+    print(f"docker stop took {seconds:.2f} s")
+    # Generous bound: the point is "not the 10 s kill timeout"; the benchmark reports the figure.
+    assert seconds < 5
+    assert docker.call("inspect", "--format", "{{.State.ExitCode}}", service).stdout.strip() == "0"
+    assert "Stopped." in docker.call("logs", service).stderr
+
+
+def test_source_only_change_rebuilds_without_reinstalling_dependencies(
+    docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project, tmp_path: Path
+) -> None:
+    project = locked_project.copy_to(tmp_path / "project")
+    build_image(project, tag="pdt-test-rebuild")
+    greeting = project.path / "src/my_project/greeting.py"
+    greeting.write_text(greeting.read_text().replace('f"Hello, ', 'f"Howdy, '))
+
+    rebuild = build_image(project, tag="pdt-test-rebuild")
+
+    assert rebuild.step_states("poetry install") == ["CACHED"]
+    assert rebuild.step_states("COPY . .") == ["RAN"]
+    assert docker.run(rebuild.tag) == "Howdy, World!\n"
+
+
+# What each stage adds, shown by a command run in an image built up to that stage.
+STAGE_PROBES = {
+    "os-base": (["sh", "-c", "command -v poetry || echo 'no poetry'"], "no poetry\n"),
+    "poetry-base": (["poetry", "--version"], f"Poetry (version {COOKIECUTTER_JSON['_poetry_version']})\n"),
+    "app-base": (["/app/.venv/bin/my-project"], "Hello, World!\n"),
+    "main": ([], "Hello, World!\n"),
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_builds_as_a_target(
+    docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project, stage: str
+) -> None:
+    command, expected = STAGE_PROBES[stage]
+
+    build = build_image(locked_project, target=stage)
+
+    assert docker.run(build.tag, *command) == expected
+
+
+@pytest.fixture(scope="module")
+def other_choices(bake: Callable[..., Project]) -> Project:
+    return bake(python_version="3.11", license="Apache-2.0")
+
+
+def test_other_python_version_and_license_build_and_run(
+    docker: DockerEngine, build_image: Callable[..., Build], other_choices: Project
+) -> None:
+    tag = build_image(other_choices).tag
+
+    assert docker.run(tag) == "Hello, World!\n"
+    assert docker.run(tag, "python", "-c", "import sys; print(sys.version_info[:2])") == "(3, 11)\n"
+    assert docker.run(tag, "id", "-u").strip() == NON_ROOT_UID
