@@ -5,7 +5,7 @@ BIN := $(abspath $(VENV))/bin
 # The project `make demo` bakes: outside the repository's test and lint paths.
 DEMO_DIR := build/demo
 
-.PHONY: test test-fast lint demo clean
+.PHONY: test test-fast lint demo bench clean
 
 $(BIN)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,11 @@ $(BIN)/.installed: requirements-dev.txt
 
 # Everything: lint, then every test, Docker and slow ones included (see README.md, "Develop").
 test: lint
-	$(BIN)/pytest --numprocesses 2 --dist loadgroup
+	$(BIN)/pytest --numprocesses 2 --dist loadfile
 
 # The quick loop while editing: no package installs, no Docker.
 test-fast: $(BIN)/.installed
-	$(BIN)/pytest --numprocesses 2 --dist loadgroup -m "not slow and not docker"
+	$(BIN)/pytest --numprocesses 2 --dist loadfile -m "not slow and not docker"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -29,6 +29,10 @@ demo: $(BIN)/.installed
 	rm -rf $(DEMO_DIR)
 	$(BIN)/cookiecutter --no-input . --output-dir $(DEMO_DIR)
 	cd $(DEMO_DIR)/my-project && PATH="$(BIN):$$PATH" poetry install && PATH="$(BIN):$$PATH" poetry run my-project
+
+# Image figures for README.md's Performance section. Empties the machine's whole Docker build cache.
+bench: $(BIN)/.installed
+	$(BIN)/python -m scripts.bench_image
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -51,5 +51,4 @@ ENV REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \\
 CMD ["python3"]
 DOCKERFILE
 "$docker" build --quiet --tag "$tag" "$work" >/dev/null
-"$docker" image rm "standin-rootfs:$suite" >/dev/null
 echo "$tag built from Debian $suite"

@@ -14,8 +14,7 @@ import pytest
 from tests.conftest import Project, package_index_environment, tool
 from tests.readme_commands import console_blocks
 
-# One worker runs this module, so the project is installed once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("generated")]
+pytestmark = pytest.mark.slow
 
 
 def interpreter(version: str) -> Path:

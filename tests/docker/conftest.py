@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,14 +14,6 @@ from tests.docker.engine import Build, DockerEngine, DockerUnavailableError
 HOW_TO_ENABLE = (
     "start a Docker engine with BuildKit (or set DOCKER to its client); REQUIRE_DOCKER=1 makes this a failure"
 )
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything in this folder is a Docker test, run by one worker so builds share one cache."""
-    for item in items:
-        if Path(item.path).is_relative_to(Path(__file__).parent):
-            item.add_marker(pytest.mark.docker)
-            item.add_marker(pytest.mark.xdist_group("docker"))
 
 
 @pytest.fixture(scope="session")

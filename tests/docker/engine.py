@@ -1,4 +1,4 @@
-"""A thin, test-friendly wrapper over the `docker` command line (BuildKit builds, runs, inspection)."""
+"""A thin wrapper over the `docker` command line (BuildKit builds, runs, inspection) for tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
+from filelock import FileLock
 
 SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "scripts"
 
@@ -21,7 +22,11 @@ DEBIAN_SUITE_FOR_PYTHON = {"3.11": "bookworm", "3.13": "trixie", "3.14": "sid"}
 
 
 class DockerUnavailableError(RuntimeError):
-    """No usable Docker engine: the message says why and how to get one."""
+    """No usable Docker engine (or base image): the message says why."""
+
+
+class DockerCommandError(RuntimeError):
+    """A docker command failed; the message holds its output."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class DockerEngine:
             timeout=timeout,
         )
         if check and completed.returncode != 0:
-            pytest.fail(
+            raise DockerCommandError(
                 f"docker {' '.join(map(str, arguments))} exited {completed.returncode}\n"
                 f"--- stdout\n{completed.stdout[-4000:]}\n--- stderr\n{completed.stderr[-8000:]}"
             )
@@ -114,16 +119,25 @@ class DockerEngine:
         self.call("image", "rm", "--force", *images, check=False)
 
     def ensure_base_image(self, python_version: str) -> str:
-        """python:X-slim, pulled if a registry answers, else a local Debian stand-in tagged so."""
+        """python:X-slim, pulled if a registry answers, else a local Debian stand-in tagged so.
+
+        A lock file makes parallel test workers wait for one another instead of racing.
+        """
         override = os.environ.get("TEST_PYTHON_IMAGE")
         image = override.format(python_version=python_version) if override else f"python:{python_version}-slim"
-        if self.has_image(image) or self.call("pull", "--quiet", image, check=False).returncode == 0:
-            return image
-        if override:
-            pytest.fail(f"TEST_PYTHON_IMAGE gave {image}, which cannot be found or pulled")
+        with FileLock(Path(tempfile.gettempdir()) / f"pdt-base-image-{python_version}.lock"):
+            if self.has_image(image) or self.call("pull", "--quiet", image, check=False).returncode == 0:
+                return image
+            return self._build_standin(image, python_version, overridden=bool(override))
+
+    def _build_standin(self, image: str, python_version: str, *, overridden: bool) -> str:
+        if overridden:
+            raise DockerUnavailableError(f"TEST_PYTHON_IMAGE gave {image}, which cannot be found or pulled")
         suite = DEBIAN_SUITE_FOR_PYTHON.get(python_version)
         if suite is None:
-            pytest.fail(f"{image} cannot be pulled and no Debian suite ships Python {python_version} for a stand-in")
+            raise DockerUnavailableError(
+                f"{image} cannot be pulled and no Debian suite ships Python {python_version} for a stand-in"
+            )
         completed = subprocess.run(
             [SCRIPTS_DIR / "standin-base.sh", suite, image],
             env={**self.environment, "DOCKER": self.client},
@@ -133,5 +147,7 @@ class DockerEngine:
             timeout=900,
         )
         if completed.returncode != 0:
-            pytest.fail(f"building a stand-in for {image} failed:\n{completed.stdout}\n{completed.stderr}")
+            raise DockerUnavailableError(
+                f"building a stand-in for {image} failed:\n{completed.stdout}\n{completed.stderr}"
+            )
         return image

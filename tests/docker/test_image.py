@@ -13,6 +13,8 @@ from tests.conftest import Project
 from tests.docker.engine import Build, DockerEngine
 from tests.template import COOKIECUTTER_JSON
 
+pytestmark = pytest.mark.docker
+
 STAGES = ["os-base", "poetry-base", "app-base", "main"]
 NON_ROOT_UID = "10001"
 
