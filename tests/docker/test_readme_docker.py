@@ -1,0 +1,93 @@
+"""The generated README's Docker commands, run as written.
+
+Only the environment is adapted to the machine: `docker` is a small wrapper that calls the
+engine's client and, for `docker build`, adds the package-index build argument the tests use
+everywhere (see tests/conftest.py: package_index_url), and the service's port is a free one.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Project, package_index_url
+from tests.docker.engine import DockerEngine
+from tests.readme_commands import console_blocks
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.fixture
+def docker_on_path(docker: DockerEngine, tmp_path: Path) -> dict[str, str]:
+    wrapper = tmp_path / "bin" / "docker"
+    wrapper.parent.mkdir()
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = build ]; then shift; set -- build --build-arg "PYPI_MIRROR_URL=$PYPI_MIRROR_URL" "$@"; fi\n'
+        f'exec "{docker.client}" "$@"\n'
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    return {
+        "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}",
+        "PYPI_MIRROR_URL": package_index_url(),
+        "DOCKER_BUILDKIT": "1",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_readme_docker_commands_build_run_and_serve(
+    docker: DockerEngine,
+    docker_on_path: dict[str, str],
+    default_project: Project,
+    tmp_path: Path,
+    record_property: Callable[[str, object], None],
+) -> None:
+    project = default_project.copy_to(tmp_path / "project")
+    build, run, serve = console_blocks(project.read("README.md"))["Docker"]
+    assert build == "docker build -t my-project ."
+    assert run == "docker run --rm my-project"
+    try:
+        project.run("sh", "-c", build, env=docker_on_path)
+        assert project.run("sh", "-c", run, env=docker_on_path).stdout == "Hello, World!\n"
+
+        port = free_port()
+        container = f"pdt-test-readme-{port}"
+        serve_here = serve.replace("-p 8000:8000", f"-p 127.0.0.1:{port}:8000").replace(
+            "docker run --rm", f"docker run --rm --name {container}"
+        )
+        with subprocess.Popen(["sh", "-c", serve_here], env={**os.environ, **docker_on_path}) as service:
+            try:
+                assert health(port) == b'{"status": "ok", "version": "0.1.0"}'
+            finally:
+                started = time.monotonic()
+                docker.call("stop", container)
+                record_property("docker_stop_seconds_readme", round(time.monotonic() - started, 3))
+                assert service.wait(timeout=10) == 0
+    finally:
+        docker.remove_images("my-project")
+
+
+def health(port: int) -> bytes:
+    """GET /health, retrying while the container starts."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                return bytes(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
