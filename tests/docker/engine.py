@@ -36,6 +36,7 @@ class Build:
     tag: str
     log: str
     seconds: float
+    succeeded: bool
 
     def step_states(self, fragment: str) -> list[str]:
         """'CACHED' or 'RAN' for each build step whose instruction contains `fragment`."""
@@ -99,7 +100,9 @@ class DockerEngine:
             arguments += ["--target", target]
         started = time.monotonic()
         completed = self.call(*arguments, context, check=check)
-        return Build(tag=tag, log=completed.stderr, seconds=time.monotonic() - started)
+        return Build(
+            tag=tag, log=completed.stderr, seconds=time.monotonic() - started, succeeded=completed.returncode == 0
+        )
 
     def run(self, image: str, *command: str, options: tuple[str, ...] = ()) -> str:
         """`docker run --rm`; the command's standard output."""

@@ -29,6 +29,20 @@ def test_builds_and_runs_without_a_lock_file(
     assert docker.run(build.tag) == "Hello, World!\n"
 
 
+def test_stale_lock_stops_the_build_before_installing_with_poetrys_message(
+    build_image: Callable[..., Build], locked_project: Project, tmp_path: Path
+) -> None:
+    project = locked_project.copy_to(tmp_path / "project")
+    pyproject = project.path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"click>=8.1,<9"', '"click>=8.1,<9", "tomli-w>=1"'))
+
+    build = build_image(project, check=False)
+
+    assert not build.succeeded
+    assert "pyproject.toml changed significantly since poetry.lock was last generated" in build.log
+    assert "  - Installing" not in build.log  # no package was installed
+
+
 def test_installs_exactly_the_locked_versions(docker: DockerEngine, image: str, locked_project: Project) -> None:
     locked = {package["name"]: package["version"] for package in locked_project.lock["package"]}
     probe = "import importlib.metadata as m; print(*sorted(d.name + '==' + d.version for d in m.distributions()))"
