@@ -108,7 +108,7 @@ def test_dependencies_are_installed_before_the_source_is_copied(dockerfile: Dock
     install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "poetry install" in value)
     copy_all = steps.index(("COPY", ". ."))
 
-    assert steps[install - 2] == ("COPY", "pyproject.toml poetry.lock* ./")  # then ARG DUMB_INIT_VERSION
+    assert steps[install - 1] == ("COPY", "pyproject.toml poetry.lock* ./")
     assert "--only main --no-root" in steps[install][1]
     assert "--mount=type=cache,target=/root/.cache/pypoetry" in steps[install][1]
     assert install < copy_all
