@@ -63,6 +63,23 @@ def test_runs_the_console_script_and_the_module(docker: DockerEngine, image: str
     assert docker.run(image, "python", "-m", "my_project", "hello", "--name", "module") == "Hello, module!\n"
 
 
+def test_oci_labels_come_from_build_arguments(
+    docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project
+) -> None:
+    metadata = {
+        "title": "my-project",
+        "description": "A tool; with 'quotes' and spaces",
+        "version": "0.1.0",
+        "source": "https://example.com/acme/my-project",
+        "licenses": "MIT",
+    }
+
+    build = build_image(locked_project, **{f"OCI_{key.upper()}": value for key, value in metadata.items()})
+
+    labels = docker.image_config(build.tag)["Labels"]
+    assert {key: labels[f"org.opencontainers.image.{key}"] for key in metadata} == metadata
+
+
 def test_runs_as_the_numeric_non_root_user(docker: DockerEngine, image: str) -> None:
     assert docker.image_config(image)["User"] == f"{NON_ROOT_UID}:{NON_ROOT_UID}"
     assert docker.run(image, "id", "-u").strip() == NON_ROOT_UID
