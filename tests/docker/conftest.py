@@ -32,14 +32,20 @@ def build_image(docker: DockerEngine) -> Iterator[Callable[..., Build]]:
     tags: list[str] = []
 
     def build(
-        project: Project, *, target: str | None = None, tag: str | None = None, check: bool = True, **build_args: str
+        project: Project,
+        *,
+        target: str | None = None,
+        tag: str | None = None,
+        options: tuple[str, ...] = (),
+        check: bool = True,
+        **build_args: str,
     ) -> Build:
         docker.ensure_base_image(project.answers["python_version"])
         tag = tag or f"pdt-test-{project.slug}-{uuid.uuid4().hex[:8]}"
         # The same index as Poetry on the host (see package_index_url) for pip and Poetry in the build.
         build_args = {"PYPI_MIRROR_URL": package_index_url(), **build_args}
         tags.append(tag)
-        return docker.build(project.path, tag, target=target, build_args=build_args, check=check)
+        return docker.build(project.path, tag, target=target, build_args=build_args, options=options, check=check)
 
     yield build
     docker.remove_images(*set(tags))

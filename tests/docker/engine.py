@@ -91,9 +91,10 @@ class DockerEngine:
         *,
         build_args: dict[str, str] | None = None,
         target: str | None = None,
+        options: tuple[str, ...] = (),
         check: bool = True,
     ) -> Build:
-        arguments: list[str] = ["build", "--progress=plain", "--tag", tag]
+        arguments: list[str] = ["build", "--progress=plain", "--tag", tag, *options]
         for name, value in (build_args or {}).items():
             arguments += ["--build-arg", f"{name}={value}"]
         if target:
@@ -114,6 +115,11 @@ class DockerEngine:
 
     def image_size(self, image: str) -> int:
         return int(self.call("image", "inspect", "--format", "{{.Size}}", image).stdout)
+
+    def image_bytes(self, image: str) -> bytes:
+        """Every layer and the config of an image, as `docker save` writes them (uncompressed tar)."""
+        completed = subprocess.run([self.client, "save", image], env=self.environment, capture_output=True, check=True)
+        return completed.stdout
 
     def has_image(self, image: str) -> bool:
         return self.call("image", "inspect", image, check=False).returncode == 0
