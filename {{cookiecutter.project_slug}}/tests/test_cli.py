@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -34,7 +35,12 @@ def test_version_option_prints_the_package_version() -> None:
 
 def test_serve_announces_its_address_and_stops(monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[ThreadingHTTPServer] = []
-    monkeypatch.setattr(cli, "serve_until_stopped", served.append)
+
+    def serve_once(server: ThreadingHTTPServer, on_ready: Callable[[], None]) -> None:
+        served.append(server)
+        on_ready()
+
+    monkeypatch.setattr(cli, "serve_until_stopped", serve_once)
 
     result = CliRunner().invoke(main, ["serve", "--port", "0"])
 

@@ -32,6 +32,9 @@ def serve(host: str, port: int) -> None:
     """Serve GET /health until stopped (SIGTERM or Ctrl+C)."""
     server = make_server(host, port)
     bound_host, bound_port = server.server_address[:2]
-    click.echo(f"Serving on http://{bound_host!s}:{bound_port}/health", err=True)
-    serve_until_stopped(server)
+
+    def announce() -> None:
+        click.echo(f"Serving on http://{bound_host!s}:{bound_port}/health", err=True)
+
+    serve_until_stopped(server, on_ready=announce)
     click.echo("Stopped.", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -33,14 +34,18 @@ def make_server(host: str, port: int) -> ThreadingHTTPServer:
     return ThreadingHTTPServer((host, port), HealthHandler)
 
 
-def serve_until_stopped(server: ThreadingHTTPServer) -> None:
+def serve_until_stopped(
+    server: ThreadingHTTPServer, on_ready: Callable[[], None] = lambda: None
+) -> None:
     """Serve until SIGTERM (``docker stop``) or Ctrl+C, then close the socket and return.
 
+    ``on_ready`` runs once SIGTERM is handled, so whoever waits for it can stop the server safely.
     Must run in the main thread, where Python delivers signals.
     """
     # SIGTERM is treated like Ctrl+C: both leave serve_forever() through KeyboardInterrupt.
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        on_ready()
         server.serve_forever()
     except KeyboardInterrupt:
         pass
