@@ -198,9 +198,11 @@ REFUSED = [
         {"package_name": "import"}, "package_name 'import' is not valid: it is a Python keyword", id="keyword"
     ),
     pytest.param({"package_name": "email"}, "package_name 'email' is not valid", id="stdlib-module"),
-    pytest.param({"version": "one"}, "version 'one' is not valid: use a PEP 440 version", id="version"),
+    pytest.param({"version": "one"}, "version 'one' is not valid", id="version"),
     pytest.param({"author_email": "nobody"}, "author_email 'nobody' is not valid", id="email"),
     pytest.param({"description": "two\nlines"}, "description 'two\\nlines' is not valid", id="newline"),
+    pytest.param({"project_name": " "}, "project_name ' ' is not valid: it must not be blank", id="blank-name"),
+    pytest.param({"author_name": ""}, "author_name '' is not valid: it must not be blank", id="blank-author"),
 ]
 
 
@@ -221,3 +223,14 @@ def test_refused_bake_names_field_value_and_rule_and_leaves_nothing(
 def test_template_directory_is_the_only_rendered_top_level_entry() -> None:
     rendered = [path.name for path in TEMPLATE_DIR.iterdir() if "{{" in path.name]
     assert rendered == ["{{cookiecutter.project_slug}}"]
+
+
+def test_choice_outside_the_list_is_refused_by_cookiecutter_before_anything_is_written(
+    cookies: Any, tmp_path: Path
+) -> None:
+    result = cookies.bake(extra_context={"python_version": "2.7"})
+
+    assert result.exit_code == -1
+    assert "python_version" in str(result.exception)
+    (output_dir,) = tmp_path.iterdir()
+    assert list(output_dir.iterdir()) == []
