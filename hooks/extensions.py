@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping
 
 from cookiecutter.exceptions import FailedHookException
-from jinja2 import Environment
+from jinja2 import Environment, pass_environment
 from jinja2.ext import Extension
 
-from hooks.pre_gen_project import InvalidAnswerError, check_answers
+from hooks.pre_gen_project import InvalidAnswerError, check_answers, derived_fields
 
 # Characters that start inline markup (code, emphasis, links, HTML, entities, tables, strikethrough, headings).
 MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<>&|~#]")
@@ -21,14 +21,16 @@ MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<>&|~#]")
 MARKDOWN_LINE_START = re.compile(r"^(\d+)?([-+.)])")
 
 
-def checked_answers(answers: Mapping[str, object]) -> str:
+@pass_environment
+def checked_answers(environment: Environment, answers: Mapping[str, object]) -> str:
     """Apply every rule while cookiecutter renders the answers, before it creates any directory.
 
     A refusal is raised as `FailedHookException`, which cookiecutter's command line prints as
-    one line, and which leaves nothing on disk.
+    one line, and which leaves nothing on disk. A refused default made from an earlier answer
+    says so, found with the same `slugify` filter that cookiecutter.json derives it with.
     """
     try:
-        check_answers(answers)
+        check_answers(answers, derived=derived_fields(answers, slugify=environment.filters["slugify"]))
     except InvalidAnswerError as refusal:
         raise FailedHookException(str(refusal)) from None
     return "yes"
@@ -46,6 +48,20 @@ class AnswerRules(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters["checked_answers"] = checked_answers
+
+
+class TomlSafeJson(Extension):
+    """`tojson` output that is also a valid TOML string, for free text in pyproject.toml.
+
+    Jinja's `tojson` escapes every non-ASCII character, and a character beyond the Basic
+    Multilingual Plane (an emoji) as a UTF-16 surrogate pair, `\\ud83d\\ude80`, which TOML refuses.
+    Written as itself, it is valid in both; the answer rules already refuse the control and
+    surrogate characters that JSON and TOML escape differently.
+    """
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.policies["json.dumps_kwargs"] = {**environment.policies["json.dumps_kwargs"], "ensure_ascii": False}
 
 
 class MarkdownText(Extension):

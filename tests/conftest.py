@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Property tests (tests/test_properties.py) run the same examples every time, on any machine: no
+# example database to carry between runs, and no per-example deadline (a bake runs subprocesses).
+settings.register_profile("template", derandomize=True, database=None, deadline=None)
+settings.load_profile("template")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
+from packaging.requirements import Requirement
 
+from hooks.pre_gen_project import InvalidAnswerError, check_project_slug
 from tests.conftest import Project, tool
 from tests.template import DEFAULTS, ONE_CHOICE_AT_A_TIME, TEMPLATE_DIR
 
@@ -19,8 +21,12 @@ ANSWER_SETS = [pytest.param({}, id="defaults"), *ONE_CHOICE_AT_A_TIME]
 
 EXPECTED_FILES = [
     ".dockerignore",
+    ".github/dependabot.yml",
+    ".github/workflows/ci.yml",
     ".gitignore",
+    ".pre-commit-config.yaml",
     "Dockerfile",
+    "Makefile",
     "README.md",
     "docs/docker.md",
     "pyproject.toml",
@@ -35,9 +41,12 @@ EXPECTED_FILES = [
     "tests/test_server.py",
 ]
 
-# Expected in output: GitHub expressions `${{ ... }}` and Go templates `{{.Field}}` in docs.
-EXPECTED_BRACES = re.compile(r"\$\{\{.*?\}\}|\{\{\s*\.[^{}]*\}\}")
-LEFTOVER_JINJA = re.compile(r"\{\{|\}\}|\{%|%\}|(?<!\$)\{#|cookiecutter")
+# Expected in output: GitHub expressions `${{ ... }}`, Go templates `{{.Field}}` in docs, and
+# docker/metadata-action's version placeholders (`type=semver,pattern={{major}}.{{minor}}`).
+EXPECTED_BRACES = re.compile(r"\$\{\{.*?\}\}|\{\{\s*\.[^{}]*\}\}|\{\{(?:version|major|minor|patch)\}\}")
+# What cookiecutter would have rendered: braces, tags, comments (not shell's ${#VAR}), and a
+# `cookiecutter.` variable inside braces. The plain word "cookiecutter" is fine in prose.
+LEFTOVER_JINJA = re.compile(r"\{\{|\}\}|\{%|%\}|(?<!\$)\{#|\{[^}]*cookiecutter\.")
 
 
 def leftover_jinja(text: str) -> list[str]:
@@ -189,6 +198,30 @@ def test_project_with_hostile_text_still_passes_poetry_check(hostile_project: Pr
     hostile_project.run(tool("poetry"), "check")
 
 
+def test_characters_beyond_the_basic_multilingual_plane_keep_pyproject_valid_toml(bake: Bake) -> None:
+    # Found by tests/test_properties.py: `tojson` wrote the emoji as the surrogate pair
+    # "\ud83d\ude80", which is JSON but not TOML, and neither tomllib nor Poetry could read the file.
+    project = bake(project_slug="emoji", description="Ships 🚀 fast", author_name="Dev 👩\u200d💻")
+
+    metadata = tomllib.loads(project.read("pyproject.toml"))["project"]
+    assert metadata["description"] == "Ships 🚀 fast"
+    assert metadata["authors"][0]["name"] == "Dev 👩\u200d💻"
+    project.run(tool("poetry"), "check")
+
+
+def test_no_distribution_the_project_depends_on_is_accepted_as_its_slug(default_project: Project) -> None:
+    """The slug rule knows every dependency the template declares, so none makes a self-dependency."""
+    pyproject = default_project.pyproject
+    requirements = [*pyproject["project"]["dependencies"], *pyproject["build-system"]["requires"]]
+    names = {Requirement(requirement).name for requirement in requirements}
+    for group in pyproject["tool"]["poetry"]["group"].values():
+        names.update(group["dependencies"])
+
+    for name in sorted(names):
+        with pytest.raises(InvalidAnswerError, match="depends on a distribution of that name"):
+            check_project_slug(name)
+
+
 REFUSED = [
     pytest.param({"project_slug": "My Project"}, "project_slug 'My Project' is not valid", id="slug-with-space"),
     pytest.param({"project_slug": "a/b"}, "project_slug 'a/b' is not valid", id="slug-with-separator"),
@@ -203,6 +236,29 @@ REFUSED = [
     pytest.param({"description": "two\nlines"}, "description 'two\\nlines' is not valid", id="newline"),
     pytest.param({"project_name": " "}, "project_name ' ' is not valid: it must not be blank", id="blank-name"),
     pytest.param({"author_name": ""}, "author_name '' is not valid: it must not be blank", id="blank-author"),
+    # Found by tests/test_properties.py: each baked before, into a project that was broken or
+    # not what was typed; the last two were refused without saying where the value came from.
+    pytest.param({"version": "0.DEV"}, "version '0.DEV' is not valid: use a lowercase PEP 440", id="uppercase-version"),
+    pytest.param({"author_email": ".jane@example.com"}, "author_email '.jane@example.com' is not valid", id="dot"),
+    pytest.param(
+        {"project_slug": "pytest"},
+        "project_slug 'pytest' is not valid: the project depends on a distribution of that name",
+        id="slug-of-a-dependency",
+    ),
+    pytest.param({"description": "0\u20280"}, "description '0\\u20280' is not valid", id="line-separator"),
+    pytest.param({"author_name": "<"}, "author_name '<' is not valid: leave out '<' and '>'", id="angle-bracket"),
+    pytest.param(
+        {"project_name": "Python"},
+        "project_slug 'python' is not valid: it would hide a command the image needs; choose another name "
+        "(the default made from project_name 'Python'; set project_slug yourself)",
+        id="name-deriving-reserved-slug",
+    ),
+    pytest.param(
+        {"project_name": "JSON"},
+        "package_name 'json' is not valid: it would shadow the standard-library module of that name "
+        "(the default made from project_slug 'json'; set package_name yourself)",
+        id="name-deriving-stdlib-package",
+    ),
 ]
 
 

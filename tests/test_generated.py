@@ -91,14 +91,44 @@ def test_readme_use_commands_run_as_written(installed_project: Project) -> None:
 def test_readme_develop_commands_pass(installed_project: Project) -> None:
     commands = console_blocks(installed_project.read("README.md"))["Develop"]
 
-    assert commands == [
-        "poetry run pytest",
-        "poetry run ruff check .",
-        "poetry run ruff format --check .",
-        "poetry run mypy",
-    ]
-    for command in commands:
-        run_shell(installed_project, command)
+    assert commands == ["make install", "make lint", "make typecheck", "make test"]
+    install, lint, typecheck, test = (run_shell(installed_project, command) for command in commands)
+    # The default bake is a git repository: `make install` put pre-commit's hook in place.
+    assert "pre-commit installed at .git/hooks/pre-commit" in install
+    assert "poetry run ruff check ." in lint
+    assert "poetry run ruff format --check ." in lint
+    assert "poetry run hadolint Dockerfile" in lint
+    assert "Success: no issues found" in typecheck
+    assert "Required test coverage of" in test
+
+
+@pytest.mark.parametrize(
+    ("target", "sloppy_code", "complaint"),
+    [
+        pytest.param("lint", "import os\n", "F401", id="lint-unused-import"),
+        pytest.param("lint", "x  =  1\n", "would be reformatted", id="lint-unformatted"),
+        pytest.param("typecheck", 'x: int = "one"\n', "Incompatible types in assignment", id="typecheck"),
+    ],
+)
+def test_make_check_targets_fail_on_sloppy_code(
+    installed_project: Project, target: str, sloppy_code: str, complaint: str
+) -> None:
+    sloppy = installed_project.path / "src" / installed_project.package / "sloppy.py"
+    sloppy.write_text(sloppy_code)
+    try:
+        completed = subprocess.run(
+            ["make", target],
+            cwd=installed_project.path,
+            env={**os.environ, **poetry_environment(), "PATH": poetry_path()},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        sloppy.unlink()
+
+    assert completed.returncode != 0
+    assert complaint in completed.stdout + completed.stderr
 
 
 def run_shell(project: Project, command: str) -> str:

@@ -6,21 +6,24 @@ import json
 from collections.abc import Callable
 
 import pytest
+from slugify import slugify
 
 from hooks import post_gen_project, pre_gen_project
 from hooks.pre_gen_project import InvalidAnswerError
 from tests.template import DEFAULTS
 
 ACCEPTED: dict[str, list[str]] = {
-    "project_name": ["My Project", "Café «Ünïcode»", 'Quotes " and \\ backslash', "x" * 200],
+    "project_name": ["My Project", "Café «Ünïcode»", 'Quotes " and \\ backslash', "x" * 200, "Rocket 🚀 Launcher"],
     "project_slug": ["my-project", "app", "data_tool", "a1-b2-c3", "x" * 64],
     "package_name": ["my_project", "app2", "data_tool", "x" * 64],
-    "description": ["", "A tool.", "Uses # and [brackets] and {braces} & <angles> 100%"],
-    "author_name": ["Jane Doe", "Zoë O'Brien-Łukasz", "李小龍"],
+    "description": ["", "A tool.", "Uses # and [brackets] and {braces} & <angles> 100%", "Ships 🚀 fast"],
+    # Zero-width joiners belong to Persian and Indic spelling and to emoji sequences.
+    "author_name": ["Jane Doe", "Zoë O'Brien-Łukasz", "李小龍", "Doe, Jane", "علی\u200cرضا حسینی", "Dev 👩\u200d💻"],  # noqa: RUF001
     "author_email": ["jane@example.com", "first.last+tag@sub.example.co.uk", "x_y@example.io"],
     "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1!2.0", "v1.2.3"],
     "python_version": ["3.11", "3.12", "3.13", "3.14"],
     "license": ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"],
+    "container_registry": ["ghcr", "none"],
 }
 
 # (value, a fragment of the rule the message must state)
@@ -31,6 +34,8 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("Two\nlines", "one line of printable text"),
         ("Bell\a", "one line of printable text"),
         (" padded ", "leading or trailing whitespace"),
+        ("Line\u2028separator", "one line of printable text"),
+        ("Right-to-left \u202eoverride", "one line of printable text"),
     ],
     "project_slug": [
         ("", "lowercase letters and digits"),
@@ -45,6 +50,10 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("../escape", "lowercase letters and digits"),
         ("x" * 65, "at most 64 characters"),
         ("python", "hide a command the image needs"),
+        # A distribution the project depends on: the project would depend on itself.
+        ("pytest", "depends on a distribution of that name"),
+        ("pytest_cov", "depends on a distribution of that name"),
+        ("click", "depends on a distribution of that name"),
     ],
     "package_name": [
         ("", "lowercase letters, digits and '_'"),
@@ -56,11 +65,24 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("match", "Python keyword"),
         ("json", "standard-library module"),
         ("typing", "standard-library module"),
-        ("click", "already imports a package of that name"),
-        ("tests", "already imports a package of that name"),
+        ("click", "already uses a package of that name"),
+        ("tests", "already uses a package of that name"),
+        ("pytest", "already uses a package of that name"),
+        ("pre_commit", "already uses a package of that name"),
     ],
-    "description": [("Two\nlines", "one line"), ("Tab\tinside", "one line"), (" padded", "whitespace")],
-    "author_name": [("", "must not be blank"), ("Jane\r\nDoe", "one line")],
+    "description": [
+        ("Two\nlines", "one line"),
+        ("Tab\tinside", "one line"),
+        (" padded", "whitespace"),
+        ("0\u20280", "one line"),  # a line break to str.splitlines() and many editors
+        ("Para\u2029graph", "one line"),
+    ],
+    "author_name": [
+        ("", "must not be blank"),
+        ("Jane\r\nDoe", "one line"),
+        ("<", "leave out '<' and '>'"),  # Poetry's metadata cut the name at '<'
+        ("Jane <jane@example.com>", "leave out '<' and '>'"),
+    ],
     "author_email": [
         ("", "name@example.com"),
         ("jane", "name@example.com"),
@@ -68,6 +90,10 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("jane doe@example.com", "name@example.com"),
         ("<jane@example.com>", "name@example.com"),
         ("jane@example.com\n", "name@example.com"),
+        # Not a dot-atom: Poetry's schema refuses these.
+        (".jane@example.com", "name@example.com"),
+        ("jane.@example.com", "name@example.com"),
+        ("ja..ne@example.com", "name@example.com"),
     ],
     "version": [
         ("", "PEP 440"),
@@ -75,9 +101,14 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("1.0.0+local", "no local '+' part"),
         ("1..0", "PEP 440"),
         ("0.1.0\n", "PEP 440"),
+        # PEP 440 ignores case; Poetry's schema does not.
+        ("0.DEV", "lowercase PEP 440"),
+        ("1.0RC1", "lowercase PEP 440"),
+        ("V1.0", "lowercase PEP 440"),
     ],
     "python_version": [("3.10", "3.11, 3.12, 3.13, 3.14"), ("2.7", "choose one of"), ("3.13.1", "choose one of")],
     "license": [("GPL-3.0", "MIT, Apache-2.0, BSD-3-Clause, Proprietary"), ("mit", "choose one of")],
+    "container_registry": [("dockerhub", "ghcr, none"), ("GHCR", "choose one of"), ("", "choose one of")],
 }
 
 
@@ -133,6 +164,41 @@ def test_answers_are_checked_in_prompt_order_and_first_failure_wins() -> None:
         pre_gen_project.check_answers(answers)
 
 
+def test_refused_default_names_its_source_and_the_field_to_set() -> None:
+    # Found by tests/test_properties.py: project names such as '3D Printer' or 'JSON' made a
+    # refused default whose message did not say where the value came from.
+    answers = {**DEFAULTS, "project_name": "3D Printer", "project_slug": "3d-printer", "package_name": "3d_printer"}
+
+    with pytest.raises(InvalidAnswerError) as refusal:
+        pre_gen_project.check_answers(answers, derived={"project_slug": "project_name", "package_name": "project_slug"})
+
+    assert str(refusal.value) == (
+        "project_slug '3d-printer' is not valid: use lowercase letters and digits, with single '-' or '_' between "
+        "words, starting with a letter, at most 64 characters "
+        "(the default made from project_name '3D Printer'; set project_slug yourself)"
+    )
+
+
+def test_refused_typed_answer_has_no_note_about_defaults() -> None:
+    answers = {**DEFAULTS, "project_slug": "json", "package_name": "json"}
+
+    with pytest.raises(InvalidAnswerError) as refusal:
+        pre_gen_project.check_answers(answers, derived={})
+
+    assert str(refusal.value).endswith("it would shadow the standard-library module of that name")
+
+
+def test_derived_fields_are_the_answers_that_equal_the_default_made_from_an_earlier_one() -> None:
+    made = {"project_name": "JSON Tool", "project_slug": "json-tool", "package_name": "json_tool"}
+    typed = {"project_name": "JSON Tool", "project_slug": "jt", "package_name": "json_tool"}
+
+    assert pre_gen_project.derived_fields(made, slugify=slugify) == {
+        "project_slug": "project_name",
+        "package_name": "project_slug",
+    }
+    assert pre_gen_project.derived_fields(typed, slugify=slugify) == {}
+
+
 def test_missing_answer_is_refused_by_name() -> None:
     answers = {key: value for key, value in DEFAULTS.items() if key != "author_email"}
 
@@ -156,7 +222,7 @@ def test_hook_script_prints_one_line_and_fails(
 
     assert (
         capsys.readouterr().err
-        == "version 'soon' is not valid: use a PEP 440 version such as 0.1.0 (no local '+' part)\n"
+        == "version 'soon' is not valid: use a lowercase PEP 440 version such as 0.1.0 (no local '+' part)\n"
     )
 
 

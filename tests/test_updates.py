@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Project, tool
+from tests.readme_commands import console_blocks
 from tests.template import DEFAULTS, TEMPLATE_DIR
 
 pytestmark = pytest.mark.slow
@@ -23,7 +24,7 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_NAME": "Template Tests",
     "GIT_COMMITTER_EMAIL": "tests@example.com",
 }
-NOT_PART_OF_THE_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", ".*_cache")
+NOT_PART_OF_THE_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", ".*_cache", "node_modules")
 TEMPLATE_CHANGE = "# Added to the template after the project was generated.\n"
 USER_CHANGE = "\nA note the project's owner added.\n"
 
@@ -59,6 +60,18 @@ def change_template(repository: Path) -> None:
     git(repository, "commit", "--quiet", "--all", "--message", "B")
 
 
+def run_readme_command(project: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """A README line as written, with this test environment's pinned tools first on PATH."""
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=project,
+        env={**os.environ, "PATH": f"{Path(tool('cruft')).parent}{os.pathsep}{os.environ['PATH']}", **GIT_IDENTITY},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def run(cwd: Path, *command: str) -> str:
     return Project(path=cwd, answers={}).run(*command).stdout
 
@@ -75,7 +88,12 @@ def test_cruft_update_brings_template_changes_and_keeps_user_edits(template_repo
     run(project, tool("cruft"), "check")
 
     change_template(template_repository)
-    run(project, tool("cruft"), "update", "--skip-apply-ask")
+    check, diff, update, review = console_blocks(readme.read_text())["Keep up with the template"]
+    assert run_readme_command(project, check).returncode != 0, "cruft check must see the new template commit"
+    assert run_readme_command(project, diff).returncode == 0
+    updated = run_readme_command(project, update)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert TEMPLATE_CHANGE.strip() in run_readme_command(project, review).stdout
 
     assert (project / ".dockerignore").read_text().endswith(TEMPLATE_CHANGE)
     assert readme.read_text().endswith(USER_CHANGE)

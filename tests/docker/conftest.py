@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +65,22 @@ def locked_project(default_project: Project, tmp_path_factory: pytest.TempPathFa
 def image(build_image: Callable[..., Build], locked_project: Project) -> str:
     """The default project's `main` image, built from its lock file."""
     return build_image(locked_project).tag
+
+
+@pytest.fixture
+def docker_on_path(docker: DockerEngine, tmp_path: Path) -> dict[str, str]:
+    """Environment for commands run as written: `docker` is a wrapper around the engine's client
+    that gives `docker build` the package index the tests use everywhere (see package_index_url)."""
+    wrapper = tmp_path / "bin" / "docker"
+    wrapper.parent.mkdir()
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = build ]; then shift; set -- build --build-arg "PYPI_MIRROR_URL=$PYPI_MIRROR_URL" "$@"; fi\n'
+        f'exec "{docker.client}" "$@"\n'
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    return {
+        "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}",
+        "PYPI_MIRROR_URL": package_index_url(),
+        "DOCKER_BUILDKIT": "1",
+    }

