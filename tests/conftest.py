@@ -22,6 +22,12 @@ settings.register_profile("template", derandomize=True, database=None, deadline=
 settings.load_profile("template")
 
 
+# `make test` runs this suite. Its MAKELEVEL and MAKEFLAGS would turn every `make` the tests run
+# into a sub-make (printing "Entering directory" lines), so commands see a user's plain shell.
+for _make_variable in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"):
+    os.environ.pop(_make_variable, None)
+
+
 @dataclass(frozen=True)
 class Project:
     """A baked project, with the answers it was baked from."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -164,7 +165,8 @@ def test_source_only_change_rebuilds_without_reinstalling_dependencies(
     project = locked_project.copy_to(tmp_path / "project")
     build_image(project, tag="pdt-test-rebuild")
     greeting = project.path / "src/my_project/greeting.py"
-    greeting.write_text(greeting.read_text().replace('f"Hello, ', 'f"Howdy, '))
+    # A change no earlier build has seen, even one from a previous run on this machine.
+    greeting.write_text(greeting.read_text().replace('f"Hello, ', 'f"Howdy, ') + f"# {uuid.uuid4()}\n")
 
     rebuild = build_image(project, tag="pdt-test-rebuild")
 
