@@ -31,10 +31,15 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 
 # Bake a project with the default answers and run its sample app with Poetry.
+# Poetry uses the index pip is configured with, as in the tests (see package_index_url), so the
+# demo also works behind a mirror that serves only pip's simple API.
 demo: $(BIN)/.installed
 	rm -rf $(DEMO_DIR)
 	$(BIN)/cookiecutter --no-input . --output-dir $(DEMO_DIR)
-	cd $(DEMO_DIR)/my-project && PATH="$(BIN):$$PATH" poetry install && PATH="$(BIN):$$PATH" poetry run my-project
+	cd $(DEMO_DIR)/my-project \
+		&& export PATH="$(BIN):$$PATH" \
+		&& export POETRY_PYPI_MIRROR_URL="$$(cd $(CURDIR) && python -c 'from tests.conftest import package_index_url; print(package_index_url())')" \
+		&& poetry install && poetry run my-project
 
 # Image figures for README.md's Performance section. Empties the machine's whole Docker build cache.
 bench: $(BIN)/.installed
