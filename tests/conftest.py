@@ -109,6 +109,20 @@ def package_index_environment() -> dict[str, str]:
     return {"POETRY_PYPI_MIRROR_URL": package_index_url()}
 
 
+# Commits in throwaway repositories need an author, and a test machine may have none configured.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.com",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.com",
+}
+
+
+def path_with_tools() -> str:
+    """PATH with this test environment's pinned tools (poetry, cruft, ...) first, as a user has them."""
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+
+
 def tool(name: str) -> str:
     """A command installed beside this interpreter (the test environment's own pinned tools)."""
     return str(Path(sys.executable).parent / name)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import findpython
 import pytest
 
-from tests.conftest import Project, package_index_environment, tool
+from tests.conftest import Project, package_index_environment, path_with_tools, tool
 from tests.readme_commands import console_blocks
 
 pytestmark = pytest.mark.slow
@@ -75,7 +74,7 @@ def test_readme_use_commands_run_as_written(installed_project: Project) -> None:
     with subprocess.Popen(
         ["bash", "-c", f"exec {serve.replace('--port 8000', '--port 0')}"],
         cwd=installed_project.path,
-        env={**os.environ, **poetry_environment(), "PATH": poetry_path()},
+        env={**os.environ, **poetry_environment(), "PATH": path_with_tools()},
         stderr=subprocess.PIPE,
         text=True,
     ) as service:
@@ -119,7 +118,7 @@ def test_make_check_targets_fail_on_sloppy_code(
         completed = subprocess.run(
             ["make", target],
             cwd=installed_project.path,
-            env={**os.environ, **poetry_environment(), "PATH": poetry_path()},
+            env={**os.environ, **poetry_environment(), "PATH": path_with_tools()},
             capture_output=True,
             text=True,
             check=False,
@@ -133,9 +132,4 @@ def test_make_check_targets_fail_on_sloppy_code(
 
 def run_shell(project: Project, command: str) -> str:
     """Run one README line with bash, as a user would paste it; return its standard output."""
-    return project.run("bash", "-c", command, env={**poetry_environment(), "PATH": poetry_path()}).stdout
-
-
-def poetry_path() -> str:
-    """PATH with this test environment's pinned Poetry first, so `poetry` means that one."""
-    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return project.run("bash", "-c", command, env={**poetry_environment(), "PATH": path_with_tools()}).stdout

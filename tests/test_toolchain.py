@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import yaml
 from identify.identify import tags_from_path
 from pre_commit_hooks import check_toml, check_yaml, end_of_file_fixer, trailing_whitespace_fixer
 
-from tests.conftest import Project, tool
+from tests.conftest import GIT_IDENTITY, Project, path_with_tools, tool
 from tests.readme_commands import console_blocks
 from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR
 
@@ -54,12 +53,6 @@ PINNED_ACTION = re.compile(
     r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # (?P<tag>v\d+\.\d+\.\d+)$"
 )
 GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.com",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.com",
-}
 
 
 @pytest.fixture
@@ -227,7 +220,7 @@ def test_readme_release_commands_make_the_tag_the_release_workflow_accepts(
     project = ghcr_project.copy_to(tmp_path / "project")
     tag_command, push_command = console_blocks(project.read("README.md"))["Release"]
     assert push_command == 'git push origin "v$(poetry version --short)"'
-    environment = {**GIT_IDENTITY, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    environment = {**GIT_IDENTITY, "PATH": path_with_tools()}
     project.run("git", "add", "--all", env=environment)
     project.run("git", "commit", "--quiet", "--message", "Generated", env=environment)
 

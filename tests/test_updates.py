@@ -12,18 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, tool
+from tests.conftest import GIT_IDENTITY, Project, path_with_tools, tool
 from tests.readme_commands import console_blocks
 from tests.template import DEFAULTS, TEMPLATE_DIR
 
 pytestmark = pytest.mark.slow
 
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.com",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.com",
-}
 NOT_PART_OF_THE_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", ".*_cache", "node_modules")
 TEMPLATE_CHANGE = "# Added to the template after the project was generated.\n"
 USER_CHANGE = "\nA note the project's owner added.\n"
@@ -65,7 +59,7 @@ def run_readme_command(project: Path, command: str) -> subprocess.CompletedProce
     return subprocess.run(
         ["bash", "-c", command],
         cwd=project,
-        env={**os.environ, "PATH": f"{Path(tool('cruft')).parent}{os.pathsep}{os.environ['PATH']}", **GIT_IDENTITY},
+        env={**os.environ, "PATH": path_with_tools(), **GIT_IDENTITY},
         capture_output=True,
         text=True,
         check=False,
