@@ -27,7 +27,7 @@ from pathlib import Path
 
 import findpython
 
-from tests.conftest import package_index_environment, package_index_url
+from tests.conftest import package_index_environment, package_index_url, tool
 from tests.docker.engine import DockerEngine
 from tests.template import COOKIECUTTER_JSON, TEMPLATE_DIR
 
@@ -70,10 +70,6 @@ FIGURES = [
 ]
 
 
-def tool(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
-
-
 def lock(project: Path) -> None:
     """Write both lock files: poetry.lock for ours and the tutorial, uv.lock for uv."""
     environment = {**os.environ, **package_index_environment()}
@@ -108,13 +104,12 @@ class Bench:
         self.base_layers = self.layers(base)
         self.base_mb = docker.image_size(base) / 1e6
 
-    def build(self, recipe: Recipe) -> float:
-        arguments = ["build", "--tag", recipe.tag, "--build-arg", f"PYPI_MIRROR_URL={package_index_url()}"]
-        if recipe.dockerfile:
-            arguments += ["--file", str(recipe.dockerfile)]
-        started = time.monotonic()
-        self.docker.call(*arguments, self.project)
-        return time.monotonic() - started
+    def build(self, recipe: Recipe, target: str | None = None) -> float:
+        options = ("--file", str(recipe.dockerfile)) if recipe.dockerfile else ()
+        build_args = {"PYPI_MIRROR_URL": package_index_url()}
+        return self.docker.build(
+            self.project, recipe.tag, build_args=build_args, target=target, options=options
+        ).seconds
 
     def layers(self, image: str) -> int:
         return int(self.docker.call("image", "inspect", "--format", "{{len .RootFS.Layers}}", image).stdout)
@@ -161,9 +156,7 @@ class Bench:
 
         each("cold build (s)", cold)
         self.docker.call("builder", "prune", "--all", "--force")
-        self.docker.call(
-            "build", "--target", "poetry-base", "--build-arg", f"PYPI_MIRROR_URL={package_index_url()}", self.project
-        )
+        self.build(RECIPES[0], target="poetry-base")
         figures["ours"]["cold build, Poetry's own layer cached (s)"] = self.build(RECIPES[0])
         for recipe in RECIPES:  # warm every recipe's cache again after the others' prunes
             self.build(recipe)
