@@ -1,11 +1,27 @@
 """Jinja extensions that cookiecutter loads through `_extensions` in cookiecutter.json.
 
 Cookiecutter puts the template's root on sys.path while it renders, so this module can import
-the answer rules from the pre-generation hook instead of repeating them.
+the answer rules (`hooks/answer_rules.py`). They run at two moments, neither of which an answer
+can switch off:
+
+* right after each prompt, when answers are typed: every field in cookiecutter.json is followed
+  by a private `__<field>_rules` variable holding the comment `{# answer rules: <field> #}`, which
+  cookiecutter renders as soon as the field is answered. This extension turns that comment into
+  a check of the field, so a bad answer stops the run at once. Without this extension (a replay
+  made by an older template, say) the comment renders as nothing, and overriding the variable
+  only gives up the early stop.
+* when cookiecutter renders the project directory's name, `{{cookiecutter.project_slug}}`, which
+  it does before it creates anything, on every path (prompts, `--no-input`, `key=value`, user
+  config files, `--replay`). There every rule is applied to all the answers, and every broken rule
+  is reported, one line each.
+
+A refusal is raised as `FailedHookException`, which cookiecutter's command line prints as is and
+which pytest-cookies reports as the bake's exception.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping
 
@@ -13,27 +29,54 @@ from cookiecutter.exceptions import FailedHookException
 from jinja2 import Environment, pass_environment
 from jinja2.ext import Extension
 
-from hooks.pre_gen_project import InvalidAnswerError, check_answers, derived_fields
+from hooks.answer_rules import InvalidAnswerError, broken_rules, check_field, derived_fields
+
+# The template of the project directory's name, as cookiecutter renders it (see the module doc).
+PROJECT_DIRECTORY = "{{cookiecutter.project_slug}}"
+FIELD_RULES_COMMENT = re.compile(r"\{#\s*answer rules:\s*([a-z_]+)\s*#\}")
 
 # Characters that start inline markup (code, emphasis, links, HTML, entities, tables, strikethrough, headings).
 MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<>&|~#]")
 # What makes a line a list item or a block quote when it comes first.
 MARKDOWN_LINE_START = re.compile(r"^(\d+)?([-+.)])")
+# What a TOML basic string must escape: the quote, the backslash and control characters.
+TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+TOML_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def answers_are_typed() -> bool:
+    """Whether cookiecutter is prompting (rather than taking every answer as given, `--no-input`).
+
+    Cookiecutter passes that to `prompt_for_config` only; its frame is the one place to read it.
+    Not finding it (another cookiecutter version) means checking only once all answers are known.
+    """
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_name == "prompt_for_config" and "no_input" in frame.f_locals:
+            return not frame.f_locals["no_input"]
+        frame = frame.f_back
+    return False
 
 
 @pass_environment
-def checked_answers(environment: Environment, answers: Mapping[str, object]) -> str:
-    """Apply every rule while cookiecutter renders the answers, before it creates any directory.
+def answer_rules_for(environment: Environment, answers: Mapping[str, object], field: str) -> str:
+    """Check one field right after its prompt; with every answer given up front, wait for all of them."""
+    if answers_are_typed():
+        derived = derived_fields(answers, slugify=environment.filters["slugify"])
+        try:
+            check_field(field, answers, derived)
+        except InvalidAnswerError as refusal:
+            raise FailedHookException(str(refusal)) from None
+    return "checked"
 
-    A refusal is raised as `FailedHookException`, which cookiecutter's command line prints as
-    one line, and which leaves nothing on disk. A refused default made from an earlier answer
-    says so, found with the same `slugify` filter that cookiecutter.json derives it with.
-    """
-    try:
-        check_answers(answers, derived=derived_fields(answers, slugify=environment.filters["slugify"]))
-    except InvalidAnswerError as refusal:
-        raise FailedHookException(str(refusal)) from None
-    return "yes"
+
+@pass_environment
+def checked_project_directory(environment: Environment, answers: Mapping[str, object]) -> str:
+    """The project directory's name, once every answer has passed every rule."""
+    refusals = broken_rules(answers, derived=derived_fields(answers, slugify=environment.filters["slugify"]))
+    if refusals:
+        raise FailedHookException("\n".join(str(refusal) for refusal in refusals))
+    return str(answers["project_slug"])
 
 
 def markdown_text(text: str) -> str:
@@ -42,26 +85,40 @@ def markdown_text(text: str) -> str:
     return MARKDOWN_LINE_START.sub(lambda match: (match.group(1) or "") + "\\" + match.group(2), escaped)
 
 
-class AnswerRules(Extension):
-    """The `checked_answers` filter, which `cookiecutter.json` applies to all answers."""
+def toml_string(text: str) -> str:
+    """A TOML basic string that shows the text as typed: only what TOML requires is escaped.
 
-    def __init__(self, environment: Environment) -> None:
-        super().__init__(environment)
-        environment.filters["checked_answers"] = checked_answers
-
-
-class TomlSafeJson(Extension):
-    """`tojson` output that is also a valid TOML string, for free text in pyproject.toml.
-
-    Jinja's `tojson` escapes every non-ASCII character, and a character beyond the Basic
-    Multilingual Plane (an emoji) as a UTF-16 surrogate pair, `\\ud83d\\ude80`, which TOML refuses.
-    Written as itself, it is valid in both; the answer rules already refuse the control and
-    surrogate characters that JSON and TOML escape differently.
+    (Jinja's `tojson` also escapes `'`, `<`, `>` and `&` for HTML, and every non-ASCII character,
+    which makes `Zoë's café` unreadable to whoever edits pyproject.toml.)
     """
 
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return TOML_ESCAPES.get(char, f"\\u{ord(char):04x}")
+
+    return '"' + TOML_NEEDS_ESCAPE.sub(escape, text) + '"'
+
+
+class AnswerRules(Extension):
+    """Applies the answer rules at the two moments the module doc describes."""
+
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.policies["json.dumps_kwargs"] = {**environment.policies["json.dumps_kwargs"], "ensure_ascii": False}
+        environment.filters["answer_rules_for"] = answer_rules_for
+        environment.filters["checked_project_directory"] = checked_project_directory
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if name is None and source == PROJECT_DIRECTORY:
+            return "{{ cookiecutter | checked_project_directory }}"
+        return FIELD_RULES_COMMENT.sub(lambda match: f"{{{{ cookiecutter | answer_rules_for({match[1]!r}) }}}}", source)
+
+
+class TomlString(Extension):
+    """The `toml_string` filter, for free text in pyproject.toml."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["toml_string"] = toml_string
 
 
 class MarkdownText(Extension):

@@ -17,7 +17,9 @@ DEFAULTS: dict[str, Any] = {
     for key, value in COOKIECUTTER_JSON.items()
     if not key.startswith("_")
 }
-DEFAULTS.update(project_slug="my-project", package_name="my_project")
+DEFAULTS.update(
+    project_slug="my-project", package_name="my_project", repository_url="https://github.com/jane-doe/my-project"
+)
 
 # Every choice variable with its choices: a new choice is tested without editing any test.
 CHOICES: dict[str, list[str]] = {

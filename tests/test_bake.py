@@ -12,7 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 from packaging.requirements import Requirement
 
-from hooks.pre_gen_project import InvalidAnswerError, check_project_slug
+from hooks.answer_rules import InvalidAnswerError, check_project_slug
 from tests.conftest import Project, tool
 from tests.template import DEFAULTS, ONE_CHOICE_AT_A_TIME, TEMPLATE_DIR
 
@@ -209,6 +209,16 @@ def test_characters_beyond_the_basic_multilingual_plane_keep_pyproject_valid_tom
     project.run(tool("poetry"), "check")
 
 
+def test_free_text_is_written_in_pyproject_as_typed_escaping_only_what_toml_requires(bake: Bake) -> None:
+    # `tojson` wrote "Zo\u00eb\u0027s caf\u00e9": valid, and unreadable to whoever edits the file.
+    project = bake(project_slug="readable", description="Zoë's café <b> & co", author_name='Ann "A" \\ Lee')
+
+    text = project.read("pyproject.toml")
+    assert 'description = "Zoë\'s café <b> & co"' in text
+    assert 'name = "Ann \\"A\\" \\\\ Lee"' in text
+    assert tomllib.loads(text)["project"]["authors"][0]["name"] == 'Ann "A" \\ Lee'
+
+
 def test_no_distribution_the_project_depends_on_is_accepted_as_its_slug(default_project: Project) -> None:
     """The slug rule knows every dependency the template declares, so none makes a self-dependency."""
     pyproject = default_project.pyproject
@@ -224,9 +234,17 @@ def test_no_distribution_the_project_depends_on_is_accepted_as_its_slug(default_
 
 REFUSED = [
     pytest.param({"project_slug": "My Project"}, "project_slug 'My Project' is not valid", id="slug-with-space"),
-    pytest.param({"project_slug": "a/b"}, "project_slug 'a/b' is not valid", id="slug-with-separator"),
-    pytest.param({"project_slug": ""}, "project_slug '' is not valid", id="empty-slug"),
-    pytest.param({"project_name": "123 Go"}, "project_slug '123-go' is not valid", id="name-deriving-bad-slug"),
+    pytest.param(
+        {"project_slug": "a/b", "package_name": "ab"}, "project_slug 'a/b' is not valid", id="slug-with-separator"
+    ),
+    pytest.param({"project_slug": "", "package_name": "p"}, "project_slug '' is not valid", id="empty-slug"),
+    pytest.param(
+        {"project_name": "123 Go"},
+        "project_slug '123-go' is not valid: use lowercase letters and digits, with single '-' or '_' between words, "
+        "starting with a letter, at most 64 characters (the default made from project_name '123 Go'; set project_slug "
+        "yourself)\npackage_name '123_go' is not valid",
+        id="name-deriving-bad-slug-and-package",
+    ),
     pytest.param(
         {"package_name": "import"}, "package_name 'import' is not valid: it is a Python keyword", id="keyword"
     ),
@@ -249,14 +267,14 @@ REFUSED = [
     pytest.param({"author_name": "<"}, "author_name '<' is not valid: leave out '<' and '>'", id="angle-bracket"),
     pytest.param(
         {"project_name": "Python"},
-        "project_slug 'python' is not valid: it would hide a command the image needs; choose another name "
-        "(the default made from project_name 'Python'; set project_slug yourself)",
+        "project_slug 'python' is not valid: it would hide a command that the project's environment or image runs; "
+        "choose another name (the default made from project_name 'Python'; set project_slug yourself)",
         id="name-deriving-reserved-slug",
     ),
     pytest.param(
         {"project_name": "JSON"},
-        "package_name 'json' is not valid: it would shadow the standard-library module of that name "
-        "(the default made from project_slug 'json'; set package_name yourself)",
+        "package_name 'json' is not valid: it would shadow the standard-library module of that name (Python 3.11, "
+        "3.12, 3.13, 3.14) (the default made from project_slug 'json'; set package_name yourself)",
         id="name-deriving-stdlib-package",
     ),
 ]
@@ -270,7 +288,8 @@ def test_refused_bake_names_field_value_and_rule_and_leaves_nothing(
 
     assert result.exit_code == -1
     assert str(result.exception).startswith(message)
-    assert "\n" not in str(result.exception)
+    # One line per broken rule, each naming a field.
+    assert all(re.match(r"[a-z_]+ .* is not valid: ", line) for line in str(result.exception).split("\n"))
     # pytest-cookies made one output directory for this bake, in this test's tmp_path: it stays empty.
     (output_dir,) = tmp_path.iterdir()
     assert list(output_dir.iterdir()) == []

@@ -1,16 +1,15 @@
-"""The answer rules of hooks/pre_gen_project.py, called directly: accept and reject tables."""
+"""The answer rules of hooks/answer_rules.py, called directly: accept and reject tables."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import pytest
 from slugify import slugify
 
-from hooks import post_gen_project, pre_gen_project
-from hooks.pre_gen_project import InvalidAnswerError
-from tests.template import DEFAULTS
+from hooks import answer_rules, post_gen_project
+from hooks.answer_rules import InvalidAnswerError
+from tests.template import COOKIECUTTER_JSON, DEFAULTS
 
 ACCEPTED: dict[str, list[str]] = {
     "project_name": ["My Project", "Café «Ünïcode»", 'Quotes " and \\ backslash', "x" * 200, "Rocket 🚀 Launcher"],
@@ -20,7 +19,12 @@ ACCEPTED: dict[str, list[str]] = {
     # Zero-width joiners belong to Persian and Indic spelling and to emoji sequences.
     "author_name": ["Jane Doe", "Zoë O'Brien-Łukasz", "李小龍", "Doe, Jane", "علی\u200cرضا حسینی", "Dev 👩\u200d💻"],  # noqa: RUF001
     "author_email": ["jane@example.com", "first.last+tag@sub.example.co.uk", "x_y@example.io"],
-    "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1!2.0", "v1.2.3"],
+    "repository_url": [
+        "https://github.com/jane-doe/my-project",
+        "https://gitlab.example.com/group/subgroup/app",
+        "https://git.example.org:8443/team/app.name",
+    ],
+    "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "v1.2.3"],
     "python_version": ["3.11", "3.12", "3.13", "3.14"],
     "license": ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"],
     "container_registry": ["ghcr", "none"],
@@ -36,6 +40,11 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         (" padded ", "leading or trailing whitespace"),
         ("Line\u2028separator", "one line of printable text"),
         ("Right-to-left \u202eoverride", "one line of printable text"),
+        # Letters and symbols that render as nothing: the name would be a blank heading.
+        ("\u3164", "invisible characters"),
+        ("\u115f\u1160", "invisible characters"),
+        ("Name\uffa0", "invisible characters"),
+        ("\u2800", "invisible characters"),
     ],
     "project_slug": [
         ("", "lowercase letters and digits"),
@@ -49,7 +58,8 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("a/b", "lowercase letters and digits"),
         ("../escape", "lowercase letters and digits"),
         ("x" * 65, "at most 64 characters"),
-        ("python", "hide a command the image needs"),
+        ("python", "hide a command that the project's environment or image runs"),
+        ("dumb_init", "hide a command"),  # the same distribution name as dumb-init
         # A distribution the project depends on: the project would depend on itself.
         ("pytest", "depends on a distribution of that name"),
         ("pytest_cov", "depends on a distribution of that name"),
@@ -95,6 +105,19 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("jane.@example.com", "name@example.com"),
         ("ja..ne@example.com", "name@example.com"),
     ],
+    "repository_url": [
+        ("", "an https URL"),
+        ("http://github.com/jane/app", "an https URL"),
+        ("github.com/jane/app", "an https URL"),
+        ("https://github.com/jane", "an https URL"),  # no repository
+        ("https://github.com/jane/app/", "no trailing '/'"),
+        ("https://github.com/jane/app.git", "no '.git'"),
+        ("https://github.com/jane doe/app", "an https URL"),
+        ("https://github.com/jane/app?tab=1", "an https URL"),
+        ('https://github.com/jane/app"', "an https URL"),
+        ("https://github.com/jane/app\n", "an https URL"),
+        ("https://-github.com/jane/app", "an https URL"),
+    ],
     "version": [
         ("", "PEP 440"),
         ("latest", "PEP 440"),
@@ -105,6 +128,8 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("0.DEV", "lowercase PEP 440"),
         ("1.0RC1", "lowercase PEP 440"),
         ("V1.0", "lowercase PEP 440"),
+        # An epoch cannot be part of a Docker tag, which the release workflow makes from the version.
+        ("1!2.0", "no epoch '!'"),
     ],
     "python_version": [("3.10", "3.11, 3.12, 3.13, 3.14"), ("2.7", "choose one of"), ("3.13.1", "choose one of")],
     "license": [("GPL-3.0", "MIT, Apache-2.0, BSD-3-Clause, Proprietary"), ("mit", "choose one of")],
@@ -113,14 +138,31 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
 
 
 def rule_for(field: str) -> Callable[[str], None]:
-    return pre_gen_project.RULES[field]
+    return answer_rules.RULES[field]
 
 
 def test_every_user_facing_variable_has_a_rule_and_tables() -> None:
     fields = {key for key, value in DEFAULTS.items() if not isinstance(value, bool)}
-    assert set(pre_gen_project.RULES) == fields
+    assert set(answer_rules.RULES) == fields
     assert set(ACCEPTED) == fields
     assert set(REJECTED) == fields
+
+
+def test_every_yes_no_variable_and_every_pinned_version_has_a_rule() -> None:
+    booleans = {key for key, value in DEFAULTS.items() if isinstance(value, bool)}
+    pins = {key for key in COOKIECUTTER_JSON if key.endswith("_version") and key.startswith("_")}
+    assert set(answer_rules.BOOLEAN_FIELDS) == booleans
+    assert set(answer_rules.PINS) == pins
+
+
+def test_every_typed_answer_is_followed_by_its_rules_comment_in_cookiecutter_json() -> None:
+    """Each text answer is checked right after its prompt (see hooks/extensions.py)."""
+    keys = list(COOKIECUTTER_JSON)
+    for field in answer_rules.RULES:
+        if isinstance(COOKIECUTTER_JSON[field], str):
+            following = keys[keys.index(field) + 1]
+            assert following == f"__{field}_rules"
+            assert COOKIECUTTER_JSON[following] == f"{{# answer rules: {field} #}}"
 
 
 @pytest.mark.parametrize(
@@ -153,15 +195,48 @@ def test_rule_rejects_with_a_message_naming_field_value_and_rule(field: str, val
     assert "\n" not in message
 
 
+PINS = {key: value for key, value in COOKIECUTTER_JSON.items() if key in answer_rules.PINS}
+
+
 def test_defaults_pass_every_rule() -> None:
-    pre_gen_project.check_answers(DEFAULTS)
+    assert answer_rules.broken_rules({**DEFAULTS, **PINS}) == []
 
 
-def test_answers_are_checked_in_prompt_order_and_first_failure_wins() -> None:
-    answers = {**DEFAULTS, "project_slug": "Bad Slug", "version": "nope"}
+def test_every_broken_rule_is_reported_in_prompt_order() -> None:
+    answers = {**DEFAULTS, **PINS, "version": "nope", "project_name": "", "author_email": "jane"}
 
-    with pytest.raises(InvalidAnswerError, match=r"^project_slug 'Bad Slug' is not valid"):
-        pre_gen_project.check_answers(answers)
+    assert [refusal.field for refusal in answer_rules.broken_rules(answers)] == [
+        "project_name",
+        "author_email",
+        "version",
+    ]
+
+
+@pytest.mark.parametrize("value", ["yes", "no", "", 1, None])
+def test_yes_no_answer_that_is_not_a_boolean_is_refused(value: object) -> None:
+    # A replay file passes its JSON as is: "no" would otherwise be a true value and run git init.
+    (refusal,) = answer_rules.broken_rules({**DEFAULTS, **PINS, "init_git_repository": value})
+
+    assert str(refusal) == (
+        f"init_git_repository {value!r} is not valid: answer yes or no (true or false in a replay file)"
+    )
+
+
+@pytest.mark.parametrize("pin", answer_rules.PINS)
+@pytest.mark.parametrize(
+    "value",
+    ["2.5.1\n      - run: echo ${{ secrets.GITHUB_TOKEN }}", "1.2.5.post1 && curl x", ">=2.5", "latest", "2.5.1 ", ""],
+)
+def test_pinned_version_that_is_not_an_exact_version_is_refused(pin: str, value: str) -> None:
+    (refusal,) = answer_rules.broken_rules({**DEFAULTS, **PINS, pin: value})
+
+    assert refusal.field == pin
+    assert refusal.rule == "use an exact, normalized PEP 440 version such as 2.5.1"
+
+
+def test_pinned_versions_of_the_template_pass_their_rule() -> None:
+    for pin, value in PINS.items():
+        answer_rules.check_pin(pin, value)
 
 
 def test_refused_default_names_its_source_and_the_field_to_set() -> None:
@@ -170,7 +245,9 @@ def test_refused_default_names_its_source_and_the_field_to_set() -> None:
     answers = {**DEFAULTS, "project_name": "3D Printer", "project_slug": "3d-printer", "package_name": "3d_printer"}
 
     with pytest.raises(InvalidAnswerError) as refusal:
-        pre_gen_project.check_answers(answers, derived={"project_slug": "project_name", "package_name": "project_slug"})
+        answer_rules.check_field(
+            "project_slug", answers, derived={"project_slug": "project_name", "package_name": "project_slug"}
+        )
 
     assert str(refusal.value) == (
         "project_slug '3d-printer' is not valid: use lowercase letters and digits, with single '-' or '_' between "
@@ -183,54 +260,37 @@ def test_refused_typed_answer_has_no_note_about_defaults() -> None:
     answers = {**DEFAULTS, "project_slug": "json", "package_name": "json"}
 
     with pytest.raises(InvalidAnswerError) as refusal:
-        pre_gen_project.check_answers(answers, derived={})
+        answer_rules.check_field("package_name", answers, derived={})
 
-    assert str(refusal.value).endswith("it would shadow the standard-library module of that name")
+    assert str(refusal.value).endswith(
+        "it would shadow the standard-library module of that name (Python 3.11, 3.12, 3.13, 3.14)"
+    )
 
 
 def test_derived_fields_are_the_answers_that_equal_the_default_made_from_an_earlier_one() -> None:
     made = {"project_name": "JSON Tool", "project_slug": "json-tool", "package_name": "json_tool"}
     typed = {"project_name": "JSON Tool", "project_slug": "jt", "package_name": "json_tool"}
 
-    assert pre_gen_project.derived_fields(made, slugify=slugify) == {
+    assert answer_rules.derived_fields(made, slugify=slugify) == {
         "project_slug": "project_name",
         "package_name": "project_slug",
     }
-    assert pre_gen_project.derived_fields(typed, slugify=slugify) == {}
+    assert answer_rules.derived_fields(typed, slugify=slugify) == {}
 
 
 def test_missing_answer_is_refused_by_name() -> None:
-    answers = {key: value for key, value in DEFAULTS.items() if key != "author_email"}
+    answers = {key: value for key, value in {**DEFAULTS, **PINS}.items() if key != "author_email"}
 
-    with pytest.raises(InvalidAnswerError, match=r"^author_email None is not valid: a text value is required"):
-        pre_gen_project.check_answers(answers)
+    (refusal,) = answer_rules.broken_rules(answers)
+
+    assert str(refusal) == "author_email None is not valid: a text value is required"
 
 
 def test_long_values_are_shown_shortened_on_one_line() -> None:
     with pytest.raises(InvalidAnswerError) as refusal:
-        pre_gen_project.check_project_slug("Bad " * 100)
+        answer_rules.check_project_slug("Bad " * 100)
 
     assert len(str(refusal.value)) < 250
-
-
-def test_hook_script_prints_one_line_and_fails(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(pre_gen_project, "ANSWERS_JSON", json.dumps({**DEFAULTS, "version": "soon"}))
-
-    assert pre_gen_project.main() == 1
-
-    assert (
-        capsys.readouterr().err
-        == "version 'soon' is not valid: use a lowercase PEP 440 version such as 0.1.0 (no local '+' part)\n"
-    )
-
-
-def test_hook_script_passes_valid_answers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(pre_gen_project, "ANSWERS_JSON", json.dumps(DEFAULTS))
-
-    assert pre_gen_project.main() == 0
-    assert capsys.readouterr().err == ""
 
 
 def test_next_steps_name_the_project_commands(tmp_path_factory: pytest.TempPathFactory) -> None:

