@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -198,3 +199,15 @@ def test_replay_without_the_rules_variables_is_still_checked(
     assert completed.returncode == 1
     assert [line.split(" ", 1)[0] for line in refusal_lines(completed)] == ["version"]
     assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def test_readme_shows_the_refusal_that_its_sample_command_prints(tmp_path: Path) -> None:
+    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    block = readme.split("every broken rule is reported in one run, one line\neach:\n\n```text\n", 1)[1]
+    command, *shown_output = block.split("\n```", 1)[0].split("\n")
+    answers = shlex.split(command.removeprefix("$ cookiecutter gh:<org>/poetry-docker-template --no-input "))
+
+    completed = run_cookiecutter(tmp_path, *answers)
+
+    assert completed.returncode == 1
+    assert refusal_lines(completed) == shown_output
