@@ -259,8 +259,9 @@ REFUSED = [
     pytest.param({"version": "0.DEV"}, "version '0.DEV' is not valid: use a lowercase PEP 440", id="uppercase-version"),
     pytest.param({"author_email": ".jane@example.com"}, "author_email '.jane@example.com' is not valid", id="dot"),
     pytest.param(
-        {"project_slug": "pytest"},
-        "project_slug 'pytest' is not valid: the project depends on a distribution of that name",
+        {"project_slug": "coverage"},
+        "project_slug 'coverage' is not valid: it would hide a command that the project's environment or image "
+        "runs; choose another name",
         id="slug-of-a-dependency",
     ),
     pytest.param({"description": "0\u20280"}, "description '0\\u20280' is not valid", id="line-separator"),

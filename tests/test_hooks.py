@@ -61,7 +61,8 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("python", "hide a command that the project's environment or image runs"),
         ("dumb_init", "hide a command"),  # the same distribution name as dumb-init
         # A distribution the project depends on: the project would depend on itself.
-        ("pytest", "depends on a distribution of that name"),
+        ("packaging", "depends on a distribution of that name"),  # in the tree, not a direct dependency
+        ("pytest", "hide a command"),
         ("pytest_cov", "depends on a distribution of that name"),
         ("click", "depends on a distribution of that name"),
     ],
