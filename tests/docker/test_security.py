@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, package_index_environment, tool
+from tests.conftest import GIT_IDENTITY, Project, package_index_environment, path_with_tools, tool
 from tests.docker.engine import Build, DockerEngine
 from tests.docker.private_index import private_index
 
 pytestmark = pytest.mark.docker
 
+STAGES = ("os-base", "poetry-base", "app-base", "main")
+
 # Files a project directory often holds that must never reach an image.
 KEPT_OUT = [
     ".env",
     ".env.production",
-    "deploy/server.pem",
-    "deploy/id_ed25519.key",
     ".git/leak-check",
     ".venv/lib/leak-check.txt",
     "src/my_project/__pycache__/leak.cpython-313.pyc",
@@ -27,6 +29,32 @@ KEPT_OUT = [
     ".pytest_cache/leak-check",
     "dist/leak-check.whl",
     "build/leak-check",
+]
+# Keys, credentials and local databases: kept out at any depth, so each is planted both at the
+# root and in the package's folder (a file there would otherwise ship inside the wheel).
+SECRETS_AT_ANY_DEPTH = [
+    "server.pem",
+    "tls.key",
+    "id_rsa",
+    "id_rsa.pub",
+    "id_ed25519",
+    "signing.p12",
+    "signing.pfx",
+    ".npmrc",
+    ".pypirc",
+    ".netrc",
+    ".git-credentials",
+    "credentials.json",
+    ".envrc",
+    "auth.toml",
+    ".aws/credentials",
+    ".ssh/config",
+    ".docker/config.json",
+    ".kube/config",
+    "secrets/token.txt",
+    "db.sqlite3",
+    "local.db",
+    "docker-compose.override.yml",
 ]
 
 
@@ -37,18 +65,107 @@ def assert_nowhere_in(docker: DockerEngine, image: str, secret: str) -> None:
     assert secret not in docker.call("image", "inspect", image).stdout
 
 
-def test_dockerignore_keeps_secrets_caches_and_git_out_of_every_stage(
-    docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project, tmp_path: Path
-) -> None:
-    project = locked_project.copy_to(tmp_path / "project")
-    marker = f"leak-{uuid.uuid4().hex}"
-    for relative in KEPT_OUT:
+def plant(project: Project, relatives: list[str], marker: str) -> dict[str, str]:
+    """Write each file with a marker of its own; returns marker -> file."""
+    planted = {}
+    for index, relative in enumerate(relatives):
+        own = f"{marker}-{index}x"
         path = project.path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"SECRET={marker}\n")
+        path.write_text(f"SECRET={own}\n")
+        planted[own] = relative
+    return planted
 
-    for target in ("app-base", "main"):  # app-base holds the whole build context that got through
-        assert_nowhere_in(docker, build_image(project, target=target).tag, marker)
+
+def test_dockerignore_keeps_secrets_caches_and_git_out_of_every_stage_at_any_depth(
+    docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project, tmp_path: Path
+) -> None:
+    """Every stage's every layer: what a cache export (`--cache-to ...,mode=max`) would hold.
+
+    Docker 20.10's built-in BuildKit cannot export a cache (`--cache-to` needs buildx), so the test
+    reads the same layers where the local build cache keeps them: one image per stage, saved.
+    """
+    project = locked_project.copy_to(tmp_path / "project")
+    marker = f"leak-{uuid.uuid4().hex}"
+    package_folder = f"src/{project.package}"
+    planted = plant(
+        project,
+        [*KEPT_OUT, *SECRETS_AT_ANY_DEPTH, *(f"{package_folder}/{relative}" for relative in SECRETS_AT_ANY_DEPTH)],
+        marker,
+    )
+    found = re.compile(re.escape(marker).encode() + rb"-\d+x")
+
+    for target in STAGES:
+        image = build_image(project, target=target).tag
+        leaked = {planted[match.decode()] for match in found.findall(docker.image_bytes(image))}
+        assert not leaked, f"{target} holds {sorted(leaked)}"
+        assert marker not in docker.call("history", "--no-trunc", image).stdout
+        assert marker not in docker.call("image", "inspect", image).stdout
+
+
+def test_dockerignore_exception_lets_one_kept_out_file_back_in(
+    docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project, tmp_path: Path
+) -> None:
+    """The `!` line docs/docker.md suggests for a package that ships a real database file."""
+    project = locked_project.copy_to(tmp_path / "project")
+    (exception,) = re.findall(r"`(!src/[^`]+)`", project.read("docs/docker.md"))
+    wanted = exception.removeprefix("!")
+    planted = plant(project, [wanted, f"{Path(wanted).parent}/other.db"], "data")
+    dockerignore = project.path / ".dockerignore"
+    dockerignore.write_text(dockerignore.read_text() + f"{exception}\n")
+
+    image = build_image(project).tag
+
+    installed = Path(wanted).parent.relative_to("src")
+    shipped = docker.run(image, "sh", "-c", f"cat /app/.venv/lib/python3*/site-packages/{installed}/*.db")
+    assert shipped.split() == [f"SECRET={own}" for own, relative in planted.items() if relative == wanted]
+
+
+def wheel_files(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return {name for name in archive.namelist() if ".dist-info/" not in name}
+
+
+def test_wheel_in_main_holds_what_a_wheel_built_from_the_git_repository_holds(
+    docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project, tmp_path: Path
+) -> None:
+    """The image's build has no .git, yet honours every .gitignore, nested ones too, as git would."""
+    project = locked_project.copy_to(tmp_path / "project")
+    package = project.package
+    plant(
+        project,
+        [
+            *(f"src/{package}/{name}" for name in ("id_rsa", ".npmrc", "db.sqlite3", "secrets/token.txt")),
+            f"src/{package}/notes.local.txt",  # ignored by the root .gitignore
+            f"src/{package}/scratch/draft.py",  # ignored by src/<package>/.gitignore
+            f"src/{package}/data/seed.csv",  # ignored too, but listed in `include`: it ships
+            f"src/{package}/data/schema.json",  # ignored nowhere: ships
+        ],
+        "gitignored",
+    )
+    with (project.path / ".gitignore").open("a") as root_ignore:
+        root_ignore.write("id_rsa\n.npmrc\n*.sqlite3\nsecrets/\n*.local.txt\n*.csv\n")
+    (project.path / f"src/{package}/.gitignore").write_text("scratch/\n")
+    include = f'include = [{{ path = "src/{package}/data/seed.csv", format = ["sdist", "wheel"] }}]'
+    pyproject = project.path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("[tool.poetry]\n", f"[tool.poetry]\n{include}\n", 1))
+    environment = {**GIT_IDENTITY, "PATH": path_with_tools()}
+    project.run("git", "init", "--quiet", env=environment)
+    project.run("git", "add", "--all", env=environment)
+    project.run("git", "commit", "--quiet", "--message", "Planted", env=environment)
+    project.run(tool("poetry"), "build", "--no-interaction", "--format", "wheel", "--output", tmp_path / "dist")
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    from_repository = wheel_files(wheel)
+    assert f"{package}/data/seed.csv" in from_repository
+    assert f"{package}/notes.local.txt" not in from_repository
+
+    dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+    record = docker.run(
+        build_image(project).tag, "sh", "-c", f"cat /app/.venv/lib/python3*/site-packages/{dist_info}/RECORD"
+    )
+    installed = {line.split(",")[0] for line in record.splitlines()}
+    in_main = {name for name in installed if ".dist-info/" not in name and "__pycache__" not in name}
+    assert {name for name in in_main if not name.startswith("../")} == from_repository
 
 
 @pytest.fixture(scope="module")
