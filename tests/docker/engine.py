@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -143,12 +144,9 @@ class DockerEngine:
         if overridden:
             raise DockerUnavailableError(f"TEST_PYTHON_IMAGE gave {image}, which cannot be found or pulled")
         suite = DEBIAN_SUITE_FOR_PYTHON.get(python_version)
-        if suite is None:
-            raise DockerUnavailableError(
-                f"{image} cannot be pulled and no Debian suite ships Python {python_version} for a stand-in"
-            )
+        arguments: list[str | Path] = [suite, image] if suite else self._host_python_standin(image, python_version)
         completed = subprocess.run(
-            [SCRIPTS_DIR / "standin-base.sh", suite, image],
+            [SCRIPTS_DIR / "standin-base.sh", *arguments],
             env={**self.environment, "DOCKER": self.client},
             capture_output=True,
             text=True,
@@ -160,3 +158,25 @@ class DockerEngine:
                 f"building a stand-in for {image} failed:\n{completed.stdout}\n{completed.stderr}"
             )
         return image
+
+    @staticmethod
+    def _host_python_standin(image: str, python_version: str) -> list[str | Path]:
+        """standin-base.sh's arguments for a version no Debian suite ships (3.12): the newest pyenv
+        build of it on this machine, on a root filesystem of this machine's Debian release, whose
+        libraries that build links."""
+        versions = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+        builds = {
+            int(build.name.rpartition(".")[2]): build
+            for build in versions.glob(f"{python_version}.*")
+            if build.name.rpartition(".")[2].isdigit() and (build / "bin" / f"python{python_version}").exists()
+        }
+        try:
+            suite = platform.freedesktop_os_release().get("VERSION_CODENAME", "")
+        except OSError:
+            suite = ""
+        if not builds or not suite:
+            raise DockerUnavailableError(
+                f"{image} cannot be pulled, no Debian suite ships Python {python_version}, and a stand-in"
+                f" needs a pyenv build of it under {versions} on a Debian host"
+            )
+        return [suite, image, builds[max(builds)]]

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import Project
 from tests.docker.engine import Build, DockerEngine
-from tests.template import COOKIECUTTER_JSON
+from tests.template import CHOICES, COOKIECUTTER_JSON
 
 pytestmark = pytest.mark.docker
 
@@ -195,16 +195,13 @@ def test_each_stage_builds_as_a_target(
     assert docker.run(build.tag, *command) == expected
 
 
-@pytest.fixture(scope="module")
-def other_choices(bake: Callable[..., Project]) -> Project:
-    return bake(python_version="3.11", license="Apache-2.0")
-
-
-def test_other_python_version_and_license_build_and_run(
-    docker: DockerEngine, build_image: Callable[..., Build], other_choices: Project
+# Each version has its own base image and interpreter paths in the venv, so each one is built.
+@pytest.mark.parametrize("python_version", CHOICES["python_version"])
+def test_each_python_version_builds_and_runs_with_another_license(
+    docker: DockerEngine, build_image: Callable[..., Build], bake: Callable[..., Project], python_version: str
 ) -> None:
-    tag = build_image(other_choices).tag
+    tag = build_image(bake(python_version=python_version, license="Apache-2.0")).tag
 
     assert docker.run(tag) == "Hello, World!\n"
-    assert docker.run(tag, "python", "-c", "import sys; print(sys.version_info[:2])") == "(3, 11)\n"
+    assert docker.run(tag, "python", "-c", "import sys; print('%d.%d' % sys.version_info[:2])") == f"{python_version}\n"
     assert docker.run(tag, "id", "-u").strip() == NON_ROOT_UID
