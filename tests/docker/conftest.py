@@ -68,9 +68,26 @@ def image(build_image: Callable[..., Build], locked_project: Project) -> str:
 
 
 @pytest.fixture
+def docker_client_on_path(docker: DockerEngine, tmp_path: Path) -> dict[str, str]:
+    """Environment for make commands run as written: `docker` is the engine's own client (the one
+    first on this machine's PATH cannot build with BuildKit). The package index reaches their
+    builds through the Makefile's DOCKER_BUILD_OPTS, as it would a user's."""
+    client = tmp_path / "client" / "docker"
+    client.parent.mkdir()
+    client.symlink_to(docker.client)
+    return {"PATH": f"{client.parent}{os.pathsep}{os.environ['PATH']}", "DOCKER_BUILDKIT": "1"}
+
+
+def mirror_build_option() -> str:
+    """DOCKER_BUILD_OPTS for make commands: the package index the tests use (see package_index_url)."""
+    return f"--build-arg PYPI_MIRROR_URL={package_index_url()}"
+
+
+@pytest.fixture
 def docker_on_path(docker: DockerEngine, tmp_path: Path) -> dict[str, str]:
-    """Environment for commands run as written: `docker` is a wrapper around the engine's client
-    that gives `docker build` the package index the tests use everywhere (see package_index_url)."""
+    """Environment for plain `docker build` lines run as written: `docker` is a wrapper around the
+    engine's client that gives `docker build` the package index the tests use everywhere (see
+    package_index_url)."""
     wrapper = tmp_path / "bin" / "docker"
     wrapper.parent.mkdir()
     wrapper.write_text(

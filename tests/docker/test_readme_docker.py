@@ -39,7 +39,9 @@ def test_readme_docker_commands_build_run_and_serve(
     record_property: Callable[[str, object], None],
 ) -> None:
     project = default_project.copy_to(tmp_path / "project")
-    build, run, serve = console_blocks(project.read("README.md"))["Docker"]
+    # The block's `make image` line runs in tests/docker/test_makefile_image.py.
+    commands = console_blocks(project.read("README.md"))["Docker"]
+    build, run, serve = [command for command in commands if command.startswith("docker ")]
     assert build == "docker build -t my-project ."
     assert run == "docker run --rm my-project"
     try:
