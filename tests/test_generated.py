@@ -121,6 +121,17 @@ def test_readme_develop_commands_pass(installed_project: Project) -> None:
         pytest.param("lint", "import os\n", "F401", id="lint-unused-import"),
         pytest.param("lint", "x  =  1\n", "would be reformatted", id="lint-unformatted"),
         pytest.param("typecheck", 'x: int = "one"\n', "Incompatible types in assignment", id="typecheck"),
+        # What the README promises beyond "runs the tool": ruff's bug and security rules, mypy's
+        # strict mode, and the coverage minimum. Each fails if its setting is weakened.
+        pytest.param("lint", "def f(x=[]):\n    return x\n", "B006", id="lint-bugbear"),
+        pytest.param("lint", 'import subprocess\nsubprocess.call("ls", shell=True)\n', "S602", id="lint-security"),
+        pytest.param("typecheck", "def f(x):\n    return x\n", "missing a type annotation", id="typecheck-strict"),
+        pytest.param(
+            "test",
+            "".join(f"def never_called_{n}() -> int:\n    return {n}\n\n\n" for n in range(60)),
+            "Required test coverage of 90.0% not reached",
+            id="test-coverage-minimum",
+        ),
     ],
 )
 def test_make_check_targets_fail_on_sloppy_code(
