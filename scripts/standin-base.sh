@@ -2,18 +2,26 @@
 # Build a local image that stands in for the official python:X-slim where no container registry
 # can be reached, so that the generated Dockerfile builds unchanged (FROM python:X-slim finds it).
 #
-# Usage: scripts/standin-base.sh SUITE TAG [PYTHON_PREFIX]
+# Usage: scripts/standin-base.sh [--platform PLATFORM] SUITE TAG [PYTHON_PREFIX]
 #   scripts/standin-base.sh trixie python:3.13-slim
 #       Debian's own python3: bookworm 3.11, trixie 3.13, sid 3.14 (no suite ships 3.12).
 #   scripts/standin-base.sh bookworm python:3.12-slim ~/.pyenv/versions/3.12.1
 #       A CPython built on this machine (e.g. by pyenv) instead, copied under /usr/local as the
 #       official images install theirs. SUITE must be this machine's Debian release: the build
 #       links the host's libraries, and the Debian packages that hold them are installed.
+#   scripts/standin-base.sh --platform linux/arm64 trixie pdt-standin-arm64:python3.13
+#       An image for another architecture (Debian's name for it after "linux/"); the machine must
+#       run its binaries, e.g. under QEMU with binfmt_misc's F flag (scripts/arm64-standin.sh).
 # Needs root, debootstrap and a Docker engine with BuildKit. DOCKER names the client (default: docker).
 # debootstrap uses its default Debian mirror; pip inside the image uses its default index.
 set -euo pipefail
 
-usage='usage: standin-base.sh SUITE TAG [PYTHON_PREFIX]'
+usage='usage: standin-base.sh [--platform PLATFORM] SUITE TAG [PYTHON_PREFIX]'
+platform=
+if [ "${1:-}" = --platform ]; then
+    platform=${2:?$usage}
+    shift 2
+fi
 suite=${1:?$usage}
 tag=${2:?$usage}
 prefix=${3:-}
@@ -32,8 +40,12 @@ if [ -z "$prefix" ]; then
     # minbase: only essential packages, like the slim images. python3-venv brings ensurepip's pip
     # wheel, installed below the way the official images install pip.
     packages=python3,python3-venv,ca-certificates
-    rootfs_image="standin-rootfs:$suite"
+    rootfs_image="standin-rootfs:$suite${platform:+-${platform#linux/}}"
 else
+    if [ -n "$platform" ]; then
+        echo "a Python built here runs on this machine's platform only: drop --platform" >&2
+        exit 2
+    fi
     prefix=$(cd "$prefix" && pwd -P)
     version=$("$prefix/bin/python3" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
     host_suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
@@ -53,7 +65,7 @@ else
     rootfs_image="standin-rootfs:$suite-python$version"
 fi
 
-debootstrap --variant=minbase --include="$packages" "$suite" "$work/rootfs" \
+debootstrap ${platform:+--arch="${platform#linux/}"} --variant=minbase --include="$packages" "$suite" "$work/rootfs" \
     >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
 
 if [ -n "$prefix" ]; then
@@ -70,7 +82,17 @@ if [ -n "$prefix" ]; then
             -exec strip --strip-unneeded '{}' +
     fi
 fi
-tar -C "$work/rootfs" -c . | "$docker" import - "$rootfs_image" >/dev/null
+if [ -z "$platform" ]; then
+    tar -C "$work/rootfs" -c . | "$docker" import - "$rootfs_image" >/dev/null
+else
+    # Docker 20.10's `import --platform` leaves the image's architecture at the host's: a build
+    # from scratch for the platform sets it.
+    mkdir "$work/rootfs-context"
+    tar -C "$work/rootfs" -cf "$work/rootfs-context/rootfs.tar" .
+    printf '%s\n' 'FROM scratch' 'ADD rootfs.tar /' >"$work/rootfs-context/Dockerfile"
+    "$docker" build --quiet --platform "$platform" --tag "$rootfs_image" "$work/rootfs-context" >/dev/null
+    rm -rf "$work/rootfs-context"
+fi
 rm -rf "$work/rootfs"
 
 if [ -z "$prefix" ]; then
@@ -107,5 +129,5 @@ ENV REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \\
     LANG=C.UTF-8
 CMD ["python3"]
 DOCKERFILE
-"$docker" build --quiet --tag "$tag" "$work" >/dev/null
-echo "$tag built from Debian $suite${prefix:+ and the Python in $prefix}"
+"$docker" build --quiet ${platform:+--platform "$platform"} --tag "$tag" "$work" >/dev/null
+echo "$tag built from Debian $suite${platform:+ for $platform}${prefix:+ and the Python in $prefix}"
