@@ -14,6 +14,8 @@ from dockerfile_parse import DockerfileParser
 from tests.conftest import Project, tool
 
 STAGES = ["os-base", "poetry-base", "app-base", "main"]
+# Stages that only prepare something for a named one; `docker build .` never ends in them.
+HELPER_STAGES = ["dependency-view"]
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +38,13 @@ def instructions_of_stage(dockerfile: DockerfileParser, stage: str) -> list[dict
     return found
 
 
-def test_has_the_four_named_stages_in_order(dockerfile: DockerfileParser) -> None:
+def test_has_the_four_named_stages_in_order_with_main_last(dockerfile: DockerfileParser) -> None:
     froms = [i["value"].split() for i in dockerfile.structure if i["instruction"] == "FROM"]
+    names = [words[-1] for words in froms]
 
-    assert [words[-1] for words in froms] == STAGES
+    assert [name for name in names if name not in HELPER_STAGES] == STAGES
+    assert sorted(set(names) - set(STAGES)) == sorted(HELPER_STAGES)
+    assert names[-1] == "main", "`docker build .` builds the last stage"
     assert all(words[1] == "AS" for words in froms), "AS is written in upper case"
 
 
@@ -52,6 +57,7 @@ def test_each_stage_builds_on_the_previous_and_main_on_os_base(dockerfile: Docke
     assert parents == {
         "os-base": "${PYTHON_IMAGE}",
         "poetry-base": "os-base",
+        "dependency-view": "poetry-base",
         "app-base": "poetry-base",
         "main": "os-base",
     }
@@ -108,8 +114,9 @@ def test_dependencies_are_installed_before_the_source_is_copied(dockerfile: Dock
     install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "poetry install" in value)
     copy_all = steps.index(("COPY", ". ."))
 
-    assert steps[install - 1] == ("COPY", "pyproject.toml poetry.lock* ./")
-    assert "--only main --no-root" in steps[install][1]
+    assert [value for kind, value in steps[:install] if kind == "COPY"] == ["--from=dependency-view /view/ ./"]
+    assert '--only "$(echo "main $POETRY_WITH_GROUPS"' in steps[install][1]
+    assert "--no-root" in steps[install][1]
     assert "--mount=type=cache,target=/root/.cache/pypoetry" in steps[install][1]
     assert install < copy_all
 
@@ -129,3 +136,9 @@ def test_hadolint_reports_nothing_with_no_rule_ignored(default_project: Project)
     completed = default_project.run(tool("hadolint"), "--no-color", "Dockerfile")
 
     assert completed.stdout == ""
+
+
+def test_dependency_view_starts_from_pyproject_and_the_optional_lock_only(dockerfile: DockerfileParser) -> None:
+    copies = [i["value"] for i in instructions_of_stage(dockerfile, "dependency-view") if i["instruction"] == "COPY"]
+
+    assert copies == ["pyproject.toml poetry.lock* ./"]

@@ -195,4 +195,29 @@ package-mode = false
             "main.py": CLI.format(greeting="scripts only ok") + '\n\nif __name__ == "__main__":\n    main()\n',
         },
     ),
+    # Scripts declared, but Poetry 2 installs none in package mode false: the default command must
+    # not name one, so the launcher falls back to python, here given the script by `docker run`.
+    ExistingProject(
+        name="scripts-only-with-scripts",
+        lock_with="poetry2",
+        command=("/app/launch", "main.py"),
+        expected_output="scripts only with scripts ok\n",
+        files={
+            "pyproject.toml": """\
+[project]
+name = "scripts-only-with-scripts"
+version = "0.0.0"
+requires-python = ">=3.11"
+dependencies = ["click>=8.1,<9"]
+
+[tool.poetry]
+package-mode = false
+
+[tool.poetry.scripts]
+scripts-only-tool = "main:main"
+""",
+            "main.py": CLI.format(greeting="scripts only with scripts ok")
+            + '\n\nif __name__ == "__main__":\n    main()\n',
+        },
+    ),
 ]

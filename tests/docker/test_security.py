@@ -239,9 +239,25 @@ def test_main_adds_no_setuid_or_setgid_files_to_the_base(docker: DockerEngine, i
     assert files_found(docker, image, *find) <= files_found(docker, base_image, *find)
 
 
-def test_main_adds_no_package_manager_lists_caches_or_home_files(
+def test_main_adds_no_package_manager_lists_caches_or_files_in_roots_home(
     docker: DockerEngine, image: str, base_image: str
 ) -> None:
     places = ("/var/lib/apt/lists", "/var/cache", "/root", "/tmp", "/var/tmp", "-mindepth", "1")
 
     assert files_found(docker, image, *places) <= files_found(docker, base_image, *places)
+
+
+def test_main_adds_one_home_the_app_user_owns_and_it_is_empty(
+    docker: DockerEngine, image: str, base_image: str
+) -> None:
+    homes = ("/home", "-mindepth", "1")
+
+    assert files_found(docker, image, *homes) - files_found(docker, base_image, *homes) == {"/home/app"}
+    assert docker.run(image, "stat", "-c", "%u:%g %a", "/home/app", options=("--user", "0")) == "10001:10001 700\n"
+    assert docker.run(image, "sh", "-c", 'echo "$HOME"; getent passwd 10001 | cut -d: -f6') == "/home/app\n/home/app\n"
+
+
+def test_root_still_owns_the_code_in_app(docker: DockerEngine, image: str) -> None:
+    owners = docker.run(image, "find", "/app", "-not", "-user", "0", options=("--user", "0"))
+
+    assert owners == ""
