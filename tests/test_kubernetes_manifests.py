@@ -1,0 +1,277 @@
+"""deploy/kubernetes: valid for every supported Kubernetes version, and saying what the image guarantees.
+
+No cluster runs here: the official schemas (shipped by kubernetes-validate) prove the manifests
+are valid, and tests/docker/test_kubernetes.py runs the image under the constraints they state.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from collections.abc import Callable
+from typing import Any
+
+import kubernetes_validate
+import pytest
+from kubernetes_validate.utils import all_versions, major_minor
+from packaging.version import Version
+
+from tests.conftest import Project
+from tests.kubernetes import (
+    MANIFEST_DIR,
+    Manifests,
+    container,
+    container_port,
+    mount_paths,
+    pod_spec,
+    run_options,
+    security,
+)
+from tests.readme_commands import console_blocks
+from tests.template import ONE_KIND_AT_A_TIME
+
+Bake = Callable[..., Project]
+
+# The Kubernetes releases the manifests are valid for, as docs/deployment.md states: 1.30 (the
+# oldest with upstream patch support when this was written) up to the newest schema shipped.
+OLDEST_KUBERNETES = "1.30"
+KUBERNETES_VERSIONS = sorted(
+    {major_minor(version) for version in all_versions() if Version(major_minor(version)) >= Version(OLDEST_KUBERNETES)},
+    key=Version,
+)
+# What each kind deploys: the web kind a service, the cli kind a one-off run.
+KIND_RESOURCES = {
+    "cli": {"Job"},
+    "web": {"Deployment", "Service", "PodDisruptionBudget", "ServiceAccount"},
+}
+# "Short enough to read in one screen each" (the house style).
+SCREEN_LINES = 100
+
+
+def manifests(bake: Bake, answers: dict[str, Any]) -> Manifests:
+    return Manifests.of(bake(**answers))
+
+
+def test_the_supported_range_reaches_the_newest_schema() -> None:
+    assert KUBERNETES_VERSIONS[0] == OLDEST_KUBERNETES
+    assert KUBERNETES_VERSIONS[-1] == major_minor(all_versions()[-1])
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+@pytest.mark.parametrize("kubernetes_version", KUBERNETES_VERSIONS)
+def test_every_manifest_validates_strictly_against_the_official_schema(
+    bake: Bake, answers: dict[str, Any], kubernetes_version: str
+) -> None:
+    for name, resource in manifests(bake, answers).files.items():
+        validated = kubernetes_validate.validate(resource, kubernetes_version, strict=True)
+        assert validated == kubernetes_version, name
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_kustomization_lists_exactly_the_manifests_of_the_kind(bake: Bake, answers: dict[str, Any]) -> None:
+    found = manifests(bake, answers)
+
+    assert sorted(found.kustomization["resources"]) == sorted(found.files)
+    assert {resource["kind"] for resource in found.files.values()} == KIND_RESOURCES[answers["app_kind"]]
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_the_image_is_set_in_one_place_the_kustomization(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+    found = Manifests.of(project)
+    (image,) = found.kustomization["images"]
+
+    assert container(found.workload())["image"] == image["name"] == project.slug
+    assert image["newTag"] == project.answers["version"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "new_name"),
+    [({"container_registry": "ghcr"}, "ghcr.io/jane-doe/my-project"), ({"container_registry": "none"}, None)],
+    ids=["ghcr", "none"],
+)
+def test_the_kustomization_names_the_image_the_release_publishes(
+    bake: Bake, answers: dict[str, Any], new_name: str | None
+) -> None:
+    (image,) = manifests(bake, answers).kustomization["images"]
+
+    assert image["newName"] == new_name or (new_name is None and not image["newName"].startswith("ghcr.io/"))
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_each_manifest_fits_on_one_screen(bake: Bake, answers: dict[str, Any]) -> None:
+    folder = bake(**answers).path / MANIFEST_DIR
+
+    for path in folder.glob("*.yaml"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= SCREEN_LINES, path.name
+
+
+# `main` is the Dockerfile's last stage, so its USER and HOME are the last ones set.
+def dockerfile_user(project: Project) -> tuple[int, int]:
+    user, group = re.findall(r"^USER (\d+):(\d+)$", project.read("Dockerfile"), re.MULTILINE)[-1]
+    return int(user), int(group)
+
+
+def dockerfile_home(project: Project) -> str:
+    return str(re.findall(r"^\s+HOME=(\S+)$", project.read("Dockerfile"), re.MULTILINE)[-1])
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_the_pod_runs_as_the_dockerfiles_numeric_user(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+    context = security(Manifests.of(project).workload())
+
+    assert (context["runAsUser"], context["runAsGroup"]) == dockerfile_user(project)
+    assert context["fsGroup"] == context["runAsGroup"]
+    assert context["runAsNonRoot"] is True
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_the_pod_is_locked_down_as_far_as_the_image_allows(bake: Bake, answers: dict[str, Any]) -> None:
+    context = security(manifests(bake, answers).workload())
+
+    assert context["readOnlyRootFilesystem"] is True
+    assert context["allowPrivilegeEscalation"] is False
+    assert context["capabilities"] == {"drop": ["ALL"]}
+    assert context["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod_spec(manifests(bake, answers).workload())["automountServiceAccountToken"] is False
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_only_tmp_and_the_dockerfiles_home_are_writable(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+
+    assert sorted(mount_paths(Manifests.of(project).workload()).values()) == sorted([dockerfile_home(project), "/tmp"])
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_the_container_requests_and_limits_cpu_and_memory(bake: Bake, answers: dict[str, Any]) -> None:
+    resources = container(manifests(bake, answers).workload())["resources"]
+
+    assert set(resources["requests"]) == set(resources["limits"]) == {"cpu", "memory"}
+
+
+@pytest.fixture
+def web(bake: Bake) -> Project:
+    return bake(app_kind="web")
+
+
+def test_the_deployment_keeps_two_replicas_on_different_nodes_during_a_rollout(web: Project) -> None:
+    deployment = Manifests.of(web).of_kind("Deployment")
+    (spread,) = pod_spec(deployment)["topologySpreadConstraints"]
+
+    assert deployment["spec"]["replicas"] == 2
+    assert deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert spread["topologyKey"] == "kubernetes.io/hostname"
+    assert spread["labelSelector"]["matchLabels"] == deployment["spec"]["template"]["metadata"]["labels"]
+
+
+def test_service_and_disruption_budget_select_the_deployments_pods(web: Project) -> None:
+    found = Manifests.of(web)
+    pod_labels = found.of_kind("Deployment")["spec"]["template"]["metadata"]["labels"]
+
+    assert found.of_kind("Service")["spec"]["selector"] == pod_labels
+    assert found.of_kind("PodDisruptionBudget")["spec"]["selector"]["matchLabels"] == pod_labels
+    assert found.of_kind("PodDisruptionBudget")["spec"]["minAvailable"] == 1
+
+
+def test_the_service_forwards_to_the_port_the_app_listens_on(web: Project) -> None:
+    found = Manifests.of(web)
+    (port,) = found.of_kind("Service")["spec"]["ports"]
+
+    assert container_port(found.of_kind("Deployment"), port["targetPort"]) == settings_default(web, "port")
+
+
+def test_the_pods_use_a_service_account_without_a_token(web: Project) -> None:
+    found = Manifests.of(web)
+    account = found.of_kind("ServiceAccount")
+
+    assert pod_spec(found.of_kind("Deployment"))["serviceAccountName"] == account["metadata"]["name"]
+    assert account["automountServiceAccountToken"] is False
+
+
+def test_probes_point_at_the_apps_health_and_readiness_endpoints(web: Project) -> None:
+    deployment = Manifests.of(web).of_kind("Deployment")
+    probes = {name: container(deployment)[f"{name}Probe"]["httpGet"] for name in ("startup", "liveness", "readiness")}
+
+    assert {name: probe["path"] for name, probe in probes.items()} == {
+        "startup": "/health",
+        "liveness": "/health",
+        "readiness": "/ready",
+    }
+    assert {container_port(deployment, probe["port"]) for probe in probes.values()} == {settings_default(web, "port")}
+    routes = set(re.findall(r'api_route\("([^"]+)"', web.read(f"src/{web.package}/app.py")))
+    assert {"/health", "/ready"} <= routes
+
+
+def test_the_grace_period_outlasts_the_apps_graceful_shutdown(web: Project) -> None:
+    deployment = Manifests.of(web).of_kind("Deployment")
+
+    assert pod_spec(deployment)["terminationGracePeriodSeconds"] > settings_default(web, "shutdown_timeout")
+
+
+def settings_default(project: Project, name: str) -> Any:
+    """A setting's default as settings.py declares it (`name: T = value` or `= Field(default=value)`)."""
+    tree = ast.parse(project.read(f"src/{project.package}/settings.py"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            value = node.value
+            if isinstance(value, ast.Call):
+                (value,) = [keyword.value for keyword in value.keywords if keyword.arg == "default"]
+            assert value is not None
+            return ast.literal_eval(value)
+    raise AssertionError(f"settings.py declares no {name}")
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_the_deployment_docs_docker_run_line_states_the_manifests_constraints(
+    bake: Bake, answers: dict[str, Any]
+) -> None:
+    project = bake(**answers)
+    (command,) = [
+        line
+        for line in console_blocks(project.read("docs/deployment.md"))["The same constraints with Docker"]
+        if line.startswith("docker run")
+    ]
+    words = shlex.split(command)
+    workload = Manifests.of(project).workload()
+    args = container(workload)["args"]
+
+    assert options_with_values(words) >= options_with_values(run_options(workload))
+    assert words[-len(args) - 1 :] == [project.slug, *args]
+
+
+def options_with_values(words: list[str]) -> set[tuple[str, str]]:
+    """Each `--option value` pair of a command line; a flag such as --read-only pairs with ''."""
+    found = set()
+    for index, word in enumerate(words):
+        if word.startswith("--"):
+            following = words[index + 1] if index + 1 < len(words) else ""
+            found.add((word, "" if word in FLAGS or following.startswith("-") else following))
+    return found
+
+
+FLAGS = {"--read-only", "--rm"}
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_the_deployment_docs_state_the_validated_kubernetes_range(bake: Bake, answers: dict[str, Any]) -> None:
+    docs = bake(**answers).read("docs/deployment.md")
+
+    assert f"Kubernetes {KUBERNETES_VERSIONS[0]} to {KUBERNETES_VERSIONS[-1]}" in docs
+
+
+def test_the_startup_probe_gives_the_thirty_seconds_the_docs_promise(web: Project) -> None:
+    probe = container(Manifests.of(web).of_kind("Deployment"))["startupProbe"]
+
+    assert probe["periodSeconds"] * probe["failureThreshold"] == 30
+    assert "30 seconds to start" in web.read("docs/deployment.md")
+
+
+def test_the_job_retries_twice_and_is_removed_an_hour_after_it_ends(bake: Bake) -> None:
+    project = bake(app_kind="cli")
+    job = Manifests.of(project).of_kind("Job")
+
+    assert (job["spec"]["backoffLimit"], job["spec"]["ttlSecondsAfterFinished"]) == (2, 3600)
+    assert "retries a failed run twice" in project.read("docs/deployment.md")
