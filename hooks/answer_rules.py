@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 SUPPORTED_PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
+APP_KINDS = ("cli", "web")
 LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary")
 CONTAINER_REGISTRIES = ("ghcr", "none")
 MAX_NAME_LENGTH = 64
@@ -183,6 +184,12 @@ def check_version(value: str) -> None:
         raise InvalidAnswerError("version", value, rule)
 
 
+def check_app_kind(value: str) -> None:
+    """What the sample is: a click command line, or a FastAPI service served by uvicorn."""
+    if value not in APP_KINDS:
+        raise InvalidAnswerError("app_kind", value, f"choose one of {', '.join(APP_KINDS)}")
+
+
 def check_python_version(value: str) -> None:
     if value not in SUPPORTED_PYTHON_VERSIONS:
         raise InvalidAnswerError("python_version", value, f"choose one of {', '.join(SUPPORTED_PYTHON_VERSIONS)}")
@@ -208,6 +215,7 @@ def check_pin(field: str, value: str) -> None:
 # The rules for text answers, in the order cookiecutter asks.
 RULES: Mapping[str, Callable[[str], None]] = {
     "project_name": check_project_name,
+    "app_kind": check_app_kind,
     "project_slug": check_project_slug,
     "package_name": check_package_name,
     "description": check_description,

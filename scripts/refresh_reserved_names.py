@@ -507,14 +507,23 @@ def wheel_contents(spec: str, pythons: Iterable[str], hashes: set[str], into: Pa
     imports: set[str] = set()
     scripts: set[str] = set()
     how = "wheel"
+    missing: list[RuntimeError] = []
     for python in sorted(pythons, key=version_key):
-        found = download_wheel(spec, python, hashes, into / python)
+        try:
+            found = download_wheel(spec, python, hashes, into / python)
+        except RuntimeError as error:
+            # Poetry locks for every Python the project allows, but a wheel may require a newer one
+            # (httpx2-jsfetch 1.0 needs 3.12): where no wheel installs, no name can be taken.
+            missing.append(error)
+            continue
         files[python] = {"file": found["file"], "sha256": found["sha256"]}
         imports |= set(found["import_names"])
         scripts |= set(found["console_scripts"])
         how = found["how"]
         if serves_every_python(found["file"]):
             break
+    if not files:
+        raise missing[0]
     return {"how": how, "files": files, "import_names": sorted(imports), "console_scripts": sorted(scripts)}
 
 

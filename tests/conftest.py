@@ -43,6 +43,10 @@ class Project:
     def package(self) -> str:
         return str(self.answers["package_name"])
 
+    @property
+    def kind(self) -> str:
+        return str(self.answers["app_kind"])
+
     def read(self, relative: str) -> str:
         return (self.path / relative).read_text(encoding="utf-8")
 

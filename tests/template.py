@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
@@ -21,10 +22,21 @@ DEFAULTS.update(
     project_slug="my-project", package_name="my_project", repository_url="https://github.com/jane-doe/my-project"
 )
 
+
+def default_description(app_kind: str) -> str:
+    """The description's default, which follows the app kind, rendered as cookiecutter does."""
+    return jinja2.Template(COOKIECUTTER_JSON["description"]).render(cookiecutter={"app_kind": app_kind})
+
+
+DEFAULTS["description"] = default_description(DEFAULTS["app_kind"])
+
 # Every choice variable with its choices: a new choice is tested without editing any test.
 CHOICES: dict[str, list[str]] = {
     key: value for key, value in COOKIECUTTER_JSON.items() if isinstance(value, list) and not key.startswith("_")
 }
+# What the generated app is (cookiecutter.json's `app_kind`): every kind is baked and checked.
+APP_KINDS: list[str] = CHOICES["app_kind"]
+ONE_KIND_AT_A_TIME = [pytest.param({"app_kind": kind}, id=f"app_kind={kind}") for kind in APP_KINDS]
 ONE_CHOICE_AT_A_TIME = [
     pytest.param({variable: choice}, id=f"{variable}={choice}")
     for variable, choices in CHOICES.items()

@@ -66,17 +66,19 @@ def refusal_lines(completed: subprocess.CompletedProcess[str]) -> list[str]:
     """The lines of cookiecutter's output that state a broken rule.
 
     Prompts end without a newline when stdin is not a terminal, so the first refusal may follow
-    the prompts on their line: each prompt ends with its default in parentheses and a colon.
+    the prompts on their line (indented, as every prompt and a choice's "Choose from" line are):
+    each prompt ends with its default in parentheses and a colon.
     """
     lines = [line for line in completed.stdout.splitlines() if " is not valid: " in line]
-    if lines and lines[0].startswith("  ["):
+    if lines and lines[0].startswith(" "):
         lines[0] = lines[0].rpartition("): ")[2]
     return lines
 
 
 def test_bad_typed_answer_stops_the_run_right_after_its_prompt(tmp_path: Path) -> None:
-    # project_name: accept the default; project_slug: a bad answer; then answers that would be bad too.
-    completed = run_cookiecutter(tmp_path, typed=["", "Bad Slug", "", "", "", "not an e-mail"])
+    # project_name and app_kind: accept the defaults; project_slug: a bad answer; then answers that
+    # would be bad too.
+    completed = run_cookiecutter(tmp_path, typed=["", "", "Bad Slug", "", "", "", "not an e-mail"])
 
     assert completed.returncode == 1
     assert refusal_lines(completed) == [
@@ -88,7 +90,7 @@ def test_bad_typed_answer_stops_the_run_right_after_its_prompt(tmp_path: Path) -
 
 
 def test_bad_typed_answer_later_in_the_prompts_is_refused_with_the_same_line(tmp_path: Path) -> None:
-    completed = run_cookiecutter(tmp_path, typed=["", "", "", "", "", "jane"])
+    completed = run_cookiecutter(tmp_path, typed=["", "", "", "", "", "", "jane"])
 
     assert completed.returncode == 1
     (line,) = refusal_lines(completed)

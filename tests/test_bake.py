@@ -14,12 +14,14 @@ from packaging.requirements import Requirement
 
 from hooks.answer_rules import InvalidAnswerError, check_project_slug
 from tests.conftest import Project, tool
-from tests.template import DEFAULTS, ONE_CHOICE_AT_A_TIME, TEMPLATE_DIR
+from tests.template import APP_KINDS, DEFAULTS, ONE_CHOICE_AT_A_TIME, ONE_KIND_AT_A_TIME, TEMPLATE_DIR
 
 Bake = Callable[..., Project]
 ANSWER_SETS = [pytest.param({}, id="defaults"), *ONE_CHOICE_AT_A_TIME]
 
 EXPECTED_FILES = [
+    ".devcontainer/compose.yaml",
+    ".devcontainer/devcontainer.json",
     ".dockerignore",
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
@@ -28,19 +30,33 @@ EXPECTED_FILES = [
     "Dockerfile",
     "Makefile",
     "README.md",
+    "compose.yaml",
     "docs/docker.md",
     "poetry.toml",
     "pyproject.toml",
     "src/{package}/__init__.py",
     "src/{package}/__main__.py",
-    "src/{package}/cli.py",
-    "src/{package}/greeting.py",
     "src/{package}/py.typed",
-    "src/{package}/server.py",
-    "tests/test_cli.py",
-    "tests/test_greeting.py",
-    "tests/test_server.py",
 ]
+# What each app kind adds; a kind's project holds none of another kind's files.
+KIND_FILES = {
+    "cli": ["src/{package}/cli.py", "src/{package}/greeting.py", "tests/test_cli.py", "tests/test_greeting.py"],
+    "web": [
+        "src/{package}/app.py",
+        "src/{package}/cli.py",
+        "src/{package}/logs.py",
+        "src/{package}/settings.py",
+        "tests/test_app.py",
+        "tests/test_cli.py",
+        "tests/test_logs.py",
+        "tests/test_settings.py",
+    ],
+}
+# Words that only a project of that kind may contain (in any file, case-insensitive).
+KIND_WORDS = {
+    "cli": ["greeting", "greet(", "Hello, "],
+    "web": ["fastapi", "uvicorn", "pydantic", "/health", "/ready", "healthcheck", "create_app", "-p 8000:8000 {slug}"],
+}
 
 # Expected in output: GitHub expressions `${{ ... }}`, Go templates `{{.Field}}` in docs, and
 # docker/metadata-action's version placeholders (`type=semver,pattern={{major}}.{{minor}}`).
@@ -59,8 +75,28 @@ def test_bake_creates_every_expected_file(bake: Bake, answers: dict[str, Any]) -
     project = bake(**answers)
 
     present = {path.relative_to(project.path).as_posix() for path in project.files()}
-    expected = {name.format(package=project.package) for name in EXPECTED_FILES}
+    expected = {name.format(package=project.package) for name in [*EXPECTED_FILES, *KIND_FILES[project.kind]]}
     assert expected <= present
+
+
+def test_every_app_kind_has_its_files_and_words_listed() -> None:
+    assert set(KIND_FILES) == set(KIND_WORDS) == set(APP_KINDS)
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_a_project_shows_no_file_name_or_text_of_another_app_kind(bake: Bake, answers: dict[str, Any]) -> None:
+    project = bake(**answers)
+    others = [kind for kind in APP_KINDS if kind != project.kind]
+    own_files = {name.format(package=project.package) for name in KIND_FILES[project.kind]}
+    foreign_files = {name.format(package=project.package) for kind in others for name in KIND_FILES[kind]} - own_files
+    foreign_words = [word.format(slug=project.slug).lower() for kind in others for word in KIND_WORDS[kind]]
+
+    present = {path.relative_to(project.path).as_posix() for path in project.files()}
+    assert present & foreign_files == set()
+    for path in project.files():
+        text = path.read_text(encoding="utf-8").lower()
+        found = [word for word in foreign_words if word in text or word in path.name.lower()]
+        assert found == [], path.relative_to(project.path).as_posix()
 
 
 @pytest.mark.parametrize("answers", ANSWER_SETS)
@@ -220,16 +256,18 @@ def test_free_text_is_written_in_pyproject_as_typed_escaping_only_what_toml_requ
     assert tomllib.loads(text)["project"]["authors"][0]["name"] == 'Ann "A" \\ Lee'
 
 
-def test_no_distribution_the_project_depends_on_is_accepted_as_its_slug(default_project: Project) -> None:
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_no_distribution_the_project_depends_on_is_accepted_as_its_slug(bake: Bake, answers: dict[str, Any]) -> None:
     """The slug rule knows every dependency the template declares, so none makes a self-dependency."""
-    pyproject = default_project.pyproject
+    pyproject = bake(**answers).pyproject
     requirements = [*pyproject["project"]["dependencies"], *pyproject["build-system"]["requires"]]
     names = {Requirement(requirement).name for requirement in requirements}
     for group in pyproject["tool"]["poetry"]["group"].values():
         names.update(group["dependencies"])
 
     for name in sorted(names):
-        with pytest.raises(InvalidAnswerError, match="depends on a distribution of that name"):
+        # A dependency that installs a command of its name (mypy, ruff, uvicorn) is refused as that.
+        with pytest.raises(InvalidAnswerError, match=r"depends on a distribution of that name|hide a command"):
             check_project_slug(name)
 
 
@@ -282,6 +320,17 @@ REFUSED = [
 ]
 
 
+def left_behind(tmp_path: Path) -> list[str]:
+    """What a bake left in this test's tmp_path, beyond the output directories pytest-cookies makes
+    for it (cookies/bake00, ...)."""
+    output_dirs = re.compile(r"cookies(?:/bake\d+)?")
+    return [
+        path.relative_to(tmp_path).as_posix()
+        for path in sorted(tmp_path.rglob("*"))
+        if not output_dirs.fullmatch(path.relative_to(tmp_path).as_posix())
+    ]
+
+
 @pytest.mark.parametrize(("answers", "message"), REFUSED)
 def test_refused_bake_names_field_value_and_rule_and_leaves_nothing(
     cookies: Any, tmp_path: Path, answers: dict[str, str], message: str
@@ -292,9 +341,7 @@ def test_refused_bake_names_field_value_and_rule_and_leaves_nothing(
     assert str(result.exception).startswith(message)
     # One line per broken rule, each naming a field.
     assert all(re.match(r"[a-z_]+ .* is not valid: ", line) for line in str(result.exception).split("\n"))
-    # pytest-cookies made one output directory for this bake, in this test's tmp_path: it stays empty.
-    (output_dir,) = tmp_path.iterdir()
-    assert list(output_dir.iterdir()) == []
+    assert left_behind(tmp_path) == []
 
 
 def test_template_directory_is_the_only_rendered_top_level_entry() -> None:
@@ -309,5 +356,4 @@ def test_choice_outside_the_list_is_refused_by_cookiecutter_before_anything_is_w
 
     assert result.exit_code == -1
     assert "python_version" in str(result.exception)
-    (output_dir,) = tmp_path.iterdir()
-    assert list(output_dir.iterdir()) == []
+    assert left_behind(tmp_path) == []

@@ -15,7 +15,9 @@ from tests.conftest import Project, tool
 
 STAGES = ["os-base", "poetry-base", "app-base", "main"]
 # Stages that only prepare something for a named one; `docker build .` never ends in them.
-HELPER_STAGES = ["dependency-view"]
+HELPER_STAGES = ["project-build"]
+# Targets of their own, built only with --target; `main` takes nothing from them.
+SIDE_TARGETS = ["dev"]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +44,8 @@ def test_has_the_four_named_stages_in_order_with_main_last(dockerfile: Dockerfil
     froms = [i["value"].split() for i in dockerfile.structure if i["instruction"] == "FROM"]
     names = [words[-1] for words in froms]
 
-    assert [name for name in names if name not in HELPER_STAGES] == STAGES
-    assert sorted(set(names) - set(STAGES)) == sorted(HELPER_STAGES)
+    assert [name for name in names if name not in HELPER_STAGES + SIDE_TARGETS] == STAGES
+    assert sorted(set(names) - set(STAGES)) == sorted(HELPER_STAGES + SIDE_TARGETS)
     assert names[-1] == "main", "`docker build .` builds the last stage"
     assert all(words[1] == "AS" for words in froms), "AS is written in upper case"
 
@@ -57,10 +59,33 @@ def test_each_stage_builds_on_the_previous_and_main_on_os_base(dockerfile: Docke
     assert parents == {
         "os-base": "${PYTHON_IMAGE}",
         "poetry-base": "os-base",
-        "dependency-view": "poetry-base",
+        "project-build": "poetry-base",
         "app-base": "poetry-base",
+        "dev": "poetry-base",
         "main": "os-base",
     }
+
+
+def test_no_stage_takes_anything_from_the_dev_target(dockerfile: DockerfileParser) -> None:
+    sources = [
+        word.split("=", 1)[1]
+        for i in instructions(dockerfile)
+        if i["instruction"] in {"COPY", "ADD", "RUN"}
+        for word in i["value"].replace(",", " ").split()
+        if word.startswith(("--from=", "from="))
+    ]
+    parents = [i["value"].split()[0] for i in dockerfile.structure if i["instruction"] == "FROM"]
+
+    assert sources, "the build copies between stages"
+    assert "dev" not in sources + parents
+
+
+def test_dev_target_runs_as_the_uid_alone_that_main_runs_as(dockerfile: DockerfileParser) -> None:
+    users = [i["value"] for i in instructions_of_stage(dockerfile, "dev") if i["instruction"] == "USER"]
+    (main_user,) = [i["value"] for i in instructions_of_stage(dockerfile, "main") if i["instruction"] == "USER"]
+
+    # Docker 20.10 looks the USER string up by name when Compose syncs files in: "10001:10001" is none.
+    assert users == [main_user.split(":")[0]]
 
 
 def test_base_image_is_an_argument_declared_before_the_first_stage(
@@ -109,16 +134,39 @@ def test_poetry_is_pinned_and_installed_without_curl(dockerfile: DockerfileParse
     assert '"poetry==$POETRY_VERSION"' in text
 
 
-def test_dependencies_are_installed_before_the_source_is_copied(dockerfile: DockerfileParser) -> None:
+def test_dependencies_are_installed_before_the_project_arrives(dockerfile: DockerfileParser) -> None:
     steps = [(i["instruction"], i["value"]) for i in instructions_of_stage(dockerfile, "app-base")]
     install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "poetry install" in value)
-    copy_all = steps.index(("COPY", ". ."))
+    copies = [(n, value) for n, (kind, value) in enumerate(steps) if kind in {"COPY", "ADD"}]
 
-    assert [value for kind, value in steps[:install] if kind == "COPY"] == ["--from=dependency-view /view/ ./"]
+    assert copies == [
+        (copies[0][0], "--from=project-build /view/ ./"),
+        (copies[1][0], "--from=project-build /out/app/ ./"),
+    ]
+    assert copies[0][0] < install < copies[1][0]
     assert '--only "$(echo "main $POETRY_WITH_GROUPS"' in steps[install][1]
     assert "--no-root" in steps[install][1]
+    assert "--no-directory" in steps[install][1]
     assert "--mount=type=cache,target=/root/.cache/pypoetry" in steps[install][1]
-    assert install < copy_all
+
+
+def test_app_base_runs_nothing_after_the_dependency_install(dockerfile: DockerfileParser) -> None:
+    """A source edit or a release then costs project-build's one RUN and two copies, and no
+    container start in app-base (the version-bump rebuild's time budget)."""
+    steps = [(i["instruction"], i["value"]) for i in instructions_of_stage(dockerfile, "app-base")]
+    install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "poetry install" in value)
+
+    assert [kind for kind, _ in steps[install + 1 :]] == ["COPY"]
+
+
+def test_project_build_works_in_the_project_dir_of_the_whole_context(dockerfile: DockerfileParser) -> None:
+    steps = [(i["instruction"], i["value"]) for i in instructions_of_stage(dockerfile, "project-build")]
+
+    assert [value for kind, value in steps if kind in {"COPY", "ADD"}] == [". ."]
+    assert ("ARG", "PROJECT_DIR=.") in steps
+    assert ("WORKDIR", "/src/${PROJECT_DIR}") in steps
+    assert steps.index(("WORKDIR", "/src")) < steps.index(("COPY", ". ."))
+    assert steps.index(("COPY", ". .")) < steps.index(("WORKDIR", "/src/${PROJECT_DIR}"))
 
 
 def test_nothing_in_the_dockerfile_names_the_sample_project(bake: Callable[..., Project]) -> None:
@@ -138,7 +186,10 @@ def test_hadolint_reports_nothing_with_no_rule_ignored(default_project: Project)
     assert completed.stdout == ""
 
 
-def test_dependency_view_starts_from_pyproject_and_the_optional_lock_only(dockerfile: DockerfileParser) -> None:
-    copies = [i["value"] for i in instructions_of_stage(dockerfile, "dependency-view") if i["instruction"] == "COPY"]
+def test_project_build_makes_the_view_and_the_wheels_in_one_run(dockerfile: DockerfileParser) -> None:
+    """Both rebuilds, after a source edit and after a version bump, then run the same one step."""
+    runs = [i["value"] for i in instructions_of_stage(dockerfile, "project-build") if i["instruction"] == "RUN"]
 
-    assert copies == ["pyproject.toml poetry.lock* ./"]
+    assert len(runs) == 2  # the empty venv, made before the source arrives, and the build
+    assert '"/view/pyproject.toml"' in runs[1]
+    assert '"build", "--no-interaction", "--format", "wheel"' in runs[1]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import findpython
@@ -14,6 +20,7 @@ import yaml
 
 from tests.conftest import Project, package_index_environment, path_with_tools
 from tests.readme_commands import console_blocks
+from tests.template import APP_KINDS, DEFAULTS
 
 pytestmark = pytest.mark.slow
 
@@ -26,12 +33,82 @@ def interpreter(version: str) -> Path:
     return Path(found.executable)
 
 
-@pytest.fixture(scope="module")
-def installed_project(default_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy of the default bake after the README's first commands: `poetry install` done."""
-    project = default_project.copy_to(tmp_path_factory.mktemp("installed") / default_project.slug)
-    run_shell(project, "poetry install --no-interaction")
-    return project
+@pytest.fixture(scope="session")
+def install(bake: Callable[..., Project], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Project]:
+    """A copy of the bake of an app kind after the README's first command, `poetry install`: once per kind."""
+    installed: dict[str, Project] = {}
+
+    def install_kind(kind: str) -> Project:
+        if kind not in installed:
+            baked = bake(app_kind=kind)
+            project = baked.copy_to(tmp_path_factory.mktemp(f"installed-{kind}") / baked.slug)
+            run_shell(project, "poetry install --no-interaction")
+            installed[kind] = project
+        return installed[kind]
+
+    return install_kind
+
+
+@pytest.fixture(params=APP_KINDS, ids=[f"app_kind={kind}" for kind in APP_KINDS])
+def installed_project(request: pytest.FixtureRequest, install: Callable[[str], Project]) -> Project:
+    """Each app kind's project, installed."""
+    return install(request.param)
+
+
+@pytest.fixture
+def installed_default(install: Callable[[str], Project]) -> Project:
+    """The default project, installed: for checks that do not depend on the app kind."""
+    return install(DEFAULTS["app_kind"])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def health(port: int, timeout: float = 60) -> dict[str, str]:
+    """GET /health on 127.0.0.1, retrying while the server starts."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+                return dict(json.load(response))
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@contextmanager
+def serving(project: Project, command: str, environment: dict[str, str] | None = None) -> Iterator[list[str]]:
+    """Run a README command that serves until stopped; stop it as `docker stop` does, on leaving.
+
+    Yields a list that holds the server's output lines once it has stopped with exit code 0.
+    """
+    output: list[str] = []
+    # `exec`, so that the signal reaches the command, not bash; after any `NAME=value` prefix.
+    parts = re.fullmatch(r"((?:\w+=\S*\s+)*)(.*)", command)
+    assert parts is not None
+    assignments, program = parts.groups()
+    with subprocess.Popen(
+        ["bash", "-c", f"{assignments}exec {program}"],
+        cwd=project.path,
+        env=environment or user_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as server:
+        try:
+            yield output
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                printed, _ = server.communicate(timeout=30)
+            finally:
+                server.kill()
+    output.extend(printed.splitlines())
+    assert server.returncode == 0, "\n".join(output)
 
 
 def user_environment() -> dict[str, str]:
@@ -43,7 +120,22 @@ def user_environment() -> dict[str, str]:
     return environment
 
 
-def test_wheel_builds_through_pep_517_installs_and_its_script_runs(default_project: Project, tmp_path: Path) -> None:
+# A command of each kind that ends by itself, and what it prints.
+SCRIPT_RUNS = {
+    "cli": ([], "Hello, World!\n"),
+    "web": (["--version"], "my-project, version 0.1.0\n"),
+}
+
+
+def test_every_app_kind_has_a_script_run() -> None:
+    assert set(SCRIPT_RUNS) == set(APP_KINDS)
+
+
+@pytest.mark.parametrize("kind", APP_KINDS)
+def test_wheel_builds_through_pep_517_installs_and_its_script_runs(
+    bake: Callable[..., Project], tmp_path: Path, kind: str
+) -> None:
+    default_project = bake(app_kind=kind)
     python = interpreter(default_project.answers["python_version"])
     venv = tmp_path / "venv"
     subprocess.run([python, "-m", "venv", venv], check=True)
@@ -54,18 +146,50 @@ def test_wheel_builds_through_pep_517_installs_and_its_script_runs(default_proje
     default_project.run(venv / "bin/pip", "install", wheel)
 
     assert wheel.name == "my_project-0.1.0-py3-none-any.whl"
-    assert default_project.run(venv / "bin/my-project").stdout == "Hello, World!\n"
-    as_module = default_project.run(venv / "bin/python", "-m", "my_project", "hello", "--name", "Ada")
-    assert as_module.stdout == "Hello, Ada!\n"
+    arguments, printed = SCRIPT_RUNS[kind]
+    assert default_project.run(venv / "bin/my-project", *arguments).stdout == printed
+    as_module = default_project.run(venv / "bin/python", "-m", "my_project", "--version")
+    assert as_module.stdout == "python -m my_project, version 0.1.0\n"
 
 
-def test_readme_first_commands_install_and_greet(installed_project: Project) -> None:
-    first_block = next(iter(console_blocks(installed_project.read("README.md")).values()))
+def first_commands(project: Project) -> list[str]:
+    return next(iter(console_blocks(project.read("README.md")).values()))
 
-    assert first_block == ["poetry install", "poetry run my-project"]
-    outputs = [run_shell(installed_project, command) for command in first_block]
+
+def test_readme_first_commands_install_and_greet(install: Callable[[str], Project]) -> None:
+    project = install("cli")
+
+    assert first_commands(project) == ["poetry install", "poetry run my-project"]
+    outputs = [run_shell(project, command) for command in first_commands(project)]
     assert outputs[-1] == "Hello, World!\n"
-    assert (installed_project.path / "poetry.lock").is_file()
+    assert (project.path / "poetry.lock").is_file()
+
+
+def test_readme_first_commands_serve_the_web_app_on_loopback_for_development(
+    install: Callable[[str], Project],
+) -> None:
+    """The port is a free one (through the environment, as the README's settings table says)."""
+    project = install("web")
+    install_command, dev = first_commands(project)
+
+    assert (install_command, dev) == ("poetry install", "poetry run my-project dev")
+    run_shell(project, install_command)
+    port = free_port()
+    app = project.path / "src/my_project/app.py"
+    source = app.read_text()
+    try:
+        with serving(project, dev, {**user_environment(), "MY_PROJECT_PORT": str(port)}) as output:
+            assert health(port) == {"status": "ok", "version": "0.1.0"}
+            # An edit is served without a restart by hand.
+            app.write_text(source.replace('{"status": "ok"', '{"status": "edited"'))
+            deadline = time.monotonic() + 60
+            while health(port)["status"] != "edited":
+                assert time.monotonic() < deadline, "the edit was not served"
+                time.sleep(0.2)
+    finally:
+        app.write_text(source)
+    assert any(f"Uvicorn running on http://127.0.0.1:{port}" in line for line in output), output
+    assert any("Started reloader process" in line for line in output), output
 
 
 def test_readme_first_commands_make_the_virtual_environment_in_dot_venv(installed_project: Project) -> None:
@@ -75,30 +199,30 @@ def test_readme_first_commands_make_the_virtual_environment_in_dot_venv(installe
     assert (installed_project.path / ".venv" / "bin" / installed_project.slug).is_file()
 
 
-def test_readme_use_commands_run_as_written(installed_project: Project) -> None:
-    commands = console_blocks(installed_project.read("README.md"))["Use"]
-    short_lived = [command for command in commands if " serve" not in command]
-    (serve,) = [command for command in commands if " serve" in command]
+def test_readme_use_commands_run_as_written_for_the_cli(install: Callable[[str], Project]) -> None:
+    project = install("cli")
+    commands = console_blocks(project.read("README.md"))["Use"]
 
-    assert [run_shell(installed_project, command) for command in short_lived] == [
+    assert [run_shell(project, command) for command in commands] == [
         "Hello, Ada!\n",
         "python -m my_project, version 0.1.0\n",
     ]
-    # The service runs until stopped: start it as written, then stop it the way `docker stop` does.
-    with subprocess.Popen(
-        ["bash", "-c", f"exec {serve.replace('--port 8000', '--port 0')}"],
-        cwd=installed_project.path,
-        env=user_environment(),
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as service:
-        try:
-            assert service.stderr is not None
-            assert service.stderr.readline().startswith("Serving on http://127.0.0.1:")
-            service.send_signal(signal.SIGTERM)
-            assert service.wait(timeout=10) == 0
-        finally:
-            service.kill()
+
+
+def test_readme_use_commands_run_as_written_for_the_web_app(install: Callable[[str], Project]) -> None:
+    """The server's port is a free one instead of the README's 8001; it runs until stopped."""
+    project = install("web")
+    version, serve = console_blocks(project.read("README.md"))["Use"]
+    port = free_port()
+
+    assert run_shell(project, version) == "my-project, version 0.1.0\n"
+    assert serve == "MY_PROJECT_PORT=8001 poetry run my-project"
+    with serving(project, serve.replace("8001", str(port))) as output:
+        assert health(port) == {"status": "ok", "version": "0.1.0"}
+    # Not a terminal: every line is JSON, the access log included.
+    entries = [json.loads(line) for line in output]
+    assert any(entry.get("path") == "/health" and entry.get("status") == 200 for entry in entries), output
+    assert any(f"Uvicorn running on http://0.0.0.0:{port}" in entry["message"] for entry in entries), output
 
 
 def test_readme_develop_commands_pass(installed_project: Project) -> None:
@@ -135,14 +259,14 @@ def test_readme_develop_commands_pass(installed_project: Project) -> None:
     ],
 )
 def test_make_check_targets_fail_on_sloppy_code(
-    installed_project: Project, target: str, sloppy_code: str, complaint: str
+    installed_default: Project, target: str, sloppy_code: str, complaint: str
 ) -> None:
-    sloppy = installed_project.path / "src" / installed_project.package / "sloppy.py"
+    sloppy = installed_default.path / "src" / installed_default.package / "sloppy.py"
     sloppy.write_text(sloppy_code)
     try:
         completed = subprocess.run(
             ["make", target],
-            cwd=installed_project.path,
+            cwd=installed_default.path,
             env=user_environment(),
             capture_output=True,
             text=True,
@@ -179,13 +303,13 @@ def shell(
     return completed
 
 
-def test_make_format_fixes_what_make_lint_reports(installed_project: Project) -> None:
-    sloppy = installed_project.path / "src" / installed_project.package / "sloppy.py"
+def test_make_format_fixes_what_make_lint_reports(installed_default: Project) -> None:
+    sloppy = installed_default.path / "src" / installed_default.package / "sloppy.py"
     sloppy.write_text("import sys\nimport os\nx  =  os.sep\n")
     try:
-        run_shell(installed_project, "make format")
+        run_shell(installed_default, "make format")
         formatted = sloppy.read_text()
-        run_shell(installed_project, "make lint")
+        run_shell(installed_default, "make lint")
     finally:
         sloppy.unlink()
 
@@ -227,18 +351,39 @@ def test_after_make_install_no_poetry_run_warns_about_the_python_version(
         assert "is not supported by the project" not in completed.stdout + completed.stderr
 
 
-def test_pre_commit_local_hooks_run_the_dev_groups_tools_and_pass(installed_project: Project, tmp_path: Path) -> None:
+def test_pre_commit_local_hooks_run_the_dev_groups_tools_and_pass(installed_default: Project, tmp_path: Path) -> None:
     """The ruff, hadolint and mypy hooks, run by pre-commit itself on every file of the project.
 
     The standard hooks' repository cannot be cloned here (tests/test_toolchain.py runs their scripts),
     so pre-commit runs a copy of the config with its local hooks only.
     """
-    config = yaml.safe_load(installed_project.read(".pre-commit-config.yaml"))
+    config = yaml.safe_load(installed_default.read(".pre-commit-config.yaml"))
     local_hooks = tmp_path / "local-hooks.yaml"
     local_hooks.write_text(yaml.safe_dump({"repos": [repo for repo in config["repos"] if repo["repo"] == "local"]}))
-    run_shell(installed_project, "git add --all")  # `--all-files` means the files git tracks
+    run_shell(installed_default, "git add --all")  # `--all-files` means the files git tracks
 
-    ran = run_shell(installed_project, f"poetry run pre-commit run --config {local_hooks} --all-files")
+    ran = run_shell(installed_default, f"poetry run pre-commit run --config {local_hooks} --all-files")
 
     passed = re.findall(r"^(.+?)\.{3,}Passed$", ran, flags=re.MULTILINE)
     assert passed == ["ruff check", "ruff format", "hadolint", "mypy"]
+
+
+def test_web_readme_settings_table_names_each_variable_with_its_real_default(install: Callable[[str], Project]) -> None:
+    """The table under "Use", against the defaults the installed app really has."""
+    project = install("web")
+    defaults = json.loads(
+        run_shell(
+            project,
+            "poetry run python -c 'import json; from my_project.settings import Settings; "
+            "print(json.dumps(Settings().model_dump()))'",
+            {key: value for key, value in user_environment().items() if not key.startswith("MY_PROJECT_")},
+        )
+    )
+    readme = project.read("README.md")
+    rows = dict(re.findall(r"^\| `MY_PROJECT_(\w+)` \| `([^`]+)` \|", readme, flags=re.MULTILINE))
+
+    assert rows == {name.upper(): str(value) for name, value in defaults.items()}
+    seconds = defaults["shutdown_timeout"]
+    assert f"for up to `SHUTDOWN_TIMEOUT` seconds ({seconds}, below" in " ".join(readme.split())
+    docs = " ".join(project.read("docs/docker.md").split())
+    assert f"(for up to {seconds} seconds, the `SHUTDOWN_TIMEOUT` setting" in docs

@@ -25,6 +25,7 @@ ACCEPTED: dict[str, list[str]] = {
         "https://git.example.org:8443/team/app.name",
     ],
     "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "v1.2.3"],
+    "app_kind": ["cli", "web"],
     "python_version": ["3.11", "3.12", "3.13", "3.14"],
     "license": ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"],
     "container_registry": ["ghcr", "none"],
@@ -65,6 +66,12 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("pytest", "hide a command"),
         ("pytest_cov", "depends on a distribution of that name"),
         ("click", "depends on a distribution of that name"),
+        # The web kind's tree: its console scripts are commands, the rest distributions.
+        ("fastapi", "hide a command"),
+        ("uvicorn", "hide a command"),
+        ("starlette", "depends on a distribution of that name"),
+        ("pydantic", "depends on a distribution of that name"),
+        ("pydantic-settings", "depends on a distribution of that name"),
     ],
     "package_name": [
         ("", "lowercase letters, digits and '_'"),
@@ -80,6 +87,12 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ("tests", "already uses a package of that name"),
         ("pytest", "already uses a package of that name"),
         ("pre_commit", "already uses a package of that name"),
+        ("fastapi", "already uses a package of that name"),
+        ("uvicorn", "already uses a package of that name"),
+        ("starlette", "already uses a package of that name"),
+        ("pydantic", "already uses a package of that name"),
+        ("pydantic_settings", "already uses a package of that name"),
+        ("httpx2", "already uses a package of that name"),
     ],
     "description": [
         ("Two\nlines", "one line"),
@@ -132,6 +145,7 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         # An epoch cannot be part of a Docker tag, which the release workflow makes from the version.
         ("1!2.0", "no epoch '!'"),
     ],
+    "app_kind": [("api", "cli, web"), ("CLI", "choose one of"), ("", "choose one of")],
     "python_version": [("3.10", "3.11, 3.12, 3.13, 3.14"), ("2.7", "choose one of"), ("3.13.1", "choose one of")],
     "license": [("GPL-3.0", "MIT, Apache-2.0, BSD-3-Clause, Proprietary"), ("mit", "choose one of")],
     "container_registry": [("dockerhub", "ghcr, none"), ("GHCR", "choose one of"), ("", "choose one of")],

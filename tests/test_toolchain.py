@@ -26,7 +26,7 @@ Bake = Callable[..., Project]
 
 # The answers that change the workflows, dependabot.yml or the pre-commit config: the defaults,
 # then every other choice of each, one at a time.
-TOOLCHAIN_VARIABLES = ("container_registry", "python_version")
+TOOLCHAIN_VARIABLES = ("app_kind", "container_registry", "python_version")
 TOOLCHAIN_ANSWER_SETS = [
     pytest.param({}, id="defaults"),
     *(
@@ -127,7 +127,13 @@ def test_ci_builds_the_image_with_buildkit_cache_then_runs_it(bake: Bake, answer
     assert step(image, "Build for every platform")["with"]["cache-to"] == "type=gha,mode=max"
     assert "push" not in build["with"]
     smoke = step(image, "Smoke run")["run"]
-    assert smoke == f"docker run --rm {build['with']['tags']} {project.slug} --version"
+    if project.kind == "cli":
+        assert smoke == f"docker run --rm {build['with']['tags']} {project.slug} --version"
+    else:
+        # The server runs as the image's default command and answers its own probe of /health;
+        # tests/docker/test_claims.py runs these lines against the web image.
+        assert f"docker run --detach --name smoke {build['with']['tags']}\n" in smoke
+        assert f"docker exec smoke {project.slug} healthcheck\ndocker stop smoke\n" in smoke
 
 
 # --- Release workflow -------------------------------------------------------------------------

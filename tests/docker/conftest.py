@@ -67,6 +67,21 @@ def image(build_image: Callable[..., Build], locked_project: Project) -> str:
     return build_image(locked_project).tag
 
 
+@pytest.fixture(scope="session")
+def locked_web_project(bake: Callable[..., Project], tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The web kind's project with a poetry.lock."""
+    baked = bake(app_kind="web")
+    project = baked.copy_to(tmp_path_factory.mktemp("locked-web") / baked.slug)
+    project.run(tool("poetry"), "lock", "--no-interaction", env=package_index_environment())
+    return project
+
+
+@pytest.fixture(scope="session")
+def web_image(build_image: Callable[..., Build], locked_web_project: Project) -> str:
+    """The web kind's `main` image: its default command serves on port 8000."""
+    return build_image(locked_web_project).tag
+
+
 @pytest.fixture
 def docker_client_on_path(docker: DockerEngine, tmp_path: Path) -> dict[str, str]:
     """Environment for make commands run as written: `docker` is the engine's own client (the one

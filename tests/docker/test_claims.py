@@ -6,6 +6,8 @@ root, stop) stay with them; this file holds the ones that had no test.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import socket
 import subprocess
@@ -13,6 +15,7 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 
 from tests.conftest import Project
 from tests.docker.engine import DockerEngine
@@ -73,40 +76,70 @@ def transcript(block: list[str]) -> dict[str, list[str]]:
     return outputs
 
 
-def log_pattern(line: str) -> str:
-    """A documented log line as a pattern: the client's address and the time differ on every run."""
-    access = re.fullmatch(r'\S+ - - \[[^\]]+\] (".*)', line)
-    if access:
-        return r"\S+ - - \[[^\]]+\] " + re.escape(access.group(1))
-    return re.escape(line)
+def same_log_entry(documented: str, real: str) -> bool:
+    """A documented JSON log line against a real one: the time, the client's address and the
+    process id differ on every run; everything else must match."""
+
+    def comparable(line: str) -> dict[str, object]:
+        entry = dict(json.loads(line))
+        entry.pop("time")
+        if "client" in entry:
+            entry["client"] = "CLIENT"
+        message = re.sub(r"^\S+:\d+ - ", "CLIENT - ", str(entry["message"]))
+        entry["message"] = re.sub(r"process \[\d+\]", "process [PID]", message)
+        return entry
+
+    return comparable(documented) == comparable(real)
 
 
 def test_docs_service_transcript_shows_what_the_server_prints(
-    docker: DockerEngine, image: str, locked_project: Project
+    docker: DockerEngine, web_image: str, locked_web_project: Project
 ) -> None:
-    """docs/docker.md's Quick start service session, with a free port and this test's image."""
-    outputs = transcript(console_blocks(locked_project.read("docs/docker.md"))["Quick start"])
+    """docs/docker.md's Quick start session of the web kind, with a free port and this test's image."""
+    outputs = transcript(console_blocks(locked_web_project.read("docs/docker.md"))["Quick start"])
     documented_logs = outputs["docker logs web"]
     documented_health = outputs["curl localhost:8000/health"]
     port = free_port()
     name = f"pdt-test-docs-service-{port}"
     published = f"127.0.0.1:{port}:8000"
-    docker.call("run", "-d", "--name", name, "-p", published, image, "my-project", "serve", "--host", "0.0.0.0")
+    assert "docker run -d --name web -p 8000:8000 my-project" in outputs
+    docker.call("run", "-d", "--name", name, "-p", published, web_image)
     try:
         try:
             answer = health(port).decode()
         except OSError as error:
-            pytest.fail(f"no answer from the service: {error}\n{docker.call('logs', name, check=False).stderr}")
+            pytest.fail(f"no answer from the service: {error}\n{docker.call('logs', name, check=False).stdout}")
         assert answer == "\n".join(documented_health)
         docker.call("stop", name)
-        logs = subprocess.run(
-            [docker.client, "logs", name], capture_output=True, text=True, check=True, env=docker.environment
-        )
-        # The server writes its lines to standard error; `docker logs` keeps them in order there.
-        printed = (logs.stdout + logs.stderr).splitlines()
+        printed = docker.call("logs", name).stdout.splitlines()
+        exit_code = docker.call("inspect", "--format", "{{.State.ExitCode}}", name).stdout.strip()
     finally:
         docker.call("rm", "--force", name, check=False)
 
+    assert exit_code == "\n".join(outputs["docker inspect --format '{{.State.ExitCode}}' web"]) == "0"
     assert len(printed) == len(documented_logs), printed
     for documented, real in zip(documented_logs, printed, strict=True):
-        assert re.fullmatch(log_pattern(documented), real), (documented, real)
+        assert same_log_entry(documented, real), (documented, real)
+
+
+def test_ci_smoke_run_of_the_web_image_passes_as_written(
+    docker: DockerEngine, web_image: str, locked_web_project: Project, docker_client_on_path: dict[str, str]
+) -> None:
+    """The web kind's `Smoke run` step of ci.yml, run by bash against this test's image."""
+    steps = yaml.safe_load(locked_web_project.read(".github/workflows/ci.yml"))["jobs"]["image"]["steps"]
+    (smoke,) = [step["run"] for step in steps if step.get("name") == "Smoke run"]
+    name = f"pdt-test-ci-smoke-{free_port()}"
+    script = re.sub(r"\bsmoke\b", name, smoke.replace("my-project:ci", web_image))
+    try:
+        completed = subprocess.run(
+            ["bash", "-e", "-c", script],
+            env={**os.environ, **docker_client_on_path},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        docker.call("rm", "--force", name, check=False)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "/health: ok" in completed.stdout

@@ -1,4 +1,4 @@
-"""A small command-line app: a greeting and an HTTP health endpoint."""
+"""The package; its version is the installed distribution's (pyproject.toml sets it)."""
 
 from importlib.metadata import version
 

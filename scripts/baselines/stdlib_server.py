@@ -1,4 +1,22 @@
-"""A small HTTP service that reports its health, and stops cleanly on SIGTERM.
+"""The standard-library health server that the sample app served before the web kind, frozen.
+
+Why it is here: the template's cli sample used to carry this `serve` command (http.server's
+ThreadingHTTPServer, with a socket timeout, a bounded thread pool and quiet disconnects added).
+The web kind (FastAPI served by uvicorn) replaced it, and the cli kind no longer serves at all.
+This copy, rendered for the sample package `my_project` and kept unchanged, is the baseline a
+load test compares the web kind's image with: same machine, same `/health`, the old server's
+figures beside the new one's. Do not improve it; a better baseline would flatter nobody.
+
+Run it with any Python 3.11+, no dependencies:
+
+    python scripts/baselines/stdlib_server.py --host 127.0.0.1 --port 8000
+
+The original module's text follows, with `from my_project import __version__` replaced by the
+version the sample had.
+
+Original docstring:
+
+A small HTTP service that reports its health, and stops cleanly on SIGTERM.
 
 It is built to survive what reaches a port on a network: a client that sends nothing is dropped
 after ``REQUEST_TIMEOUT`` seconds, at most ``MAX_THREADS`` requests are handled at once (further
@@ -8,6 +26,7 @@ costs one log line, not a traceback.
 
 from __future__ import annotations
 
+import argparse
 import json
 import signal
 import socket
@@ -18,7 +37,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from {{ cookiecutter.package_name }} import __version__
+# The sample package's version when this copy was taken (the original imported it).
+__version__ = "0.1.0"
 
 # Seconds a client may take to send its request (and to read the answer) before it is dropped.
 REQUEST_TIMEOUT = 10.0
@@ -32,7 +52,7 @@ class HealthHandler(BaseHTTPRequestHandler):
     with 404."""
 
     # The Server header names the app only: the Python version would help nobody but an attacker.
-    server_version = "{{ cookiecutter.project_slug }}"
+    server_version = "my-project"
 
     def version_string(self) -> str:
         return self.server_version
@@ -49,9 +69,7 @@ class HealthHandler(BaseHTTPRequestHandler):
             return HTTPStatus.OK, {"status": "ok", "version": __version__}
         return HTTPStatus.NOT_FOUND, {"error": "not found"}
 
-    def _send_json(
-        self, status: HTTPStatus, payload: dict[str, str], *, with_body: bool = True
-    ) -> None:
+    def _send_json(self, status: HTTPStatus, payload: dict[str, str], *, with_body: bool = True) -> None:
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -100,9 +118,7 @@ class HealthServer(ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, ConnectionError | TimeoutError):
             # The client went away (or stalled): routine on a network, and not this service's fault.
-            sys.stderr.write(
-                f"{client_address[0]} - - connection dropped: {type(error).__name__}\n"
-            )
+            sys.stderr.write(f"{client_address[0]} - - connection dropped: {type(error).__name__}\n")
             return
         super().handle_error(request, client_address)
 
@@ -118,9 +134,7 @@ def make_server(
     return HealthServer((host, port), request_timeout=request_timeout, max_threads=max_threads)
 
 
-def serve_until_stopped(
-    server: ThreadingHTTPServer, on_ready: Callable[[], None] = lambda: None
-) -> None:
+def serve_until_stopped(server: ThreadingHTTPServer, on_ready: Callable[[], None] = lambda: None) -> None:
     """Serve until SIGTERM (``docker stop``) or Ctrl+C, then close the socket and return.
 
     ``on_ready`` runs once SIGTERM is handled, so whoever waits for it can stop the server safely.
@@ -136,3 +150,23 @@ def serve_until_stopped(
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.server_close()
+
+
+def main() -> None:
+    """The old `my-project serve` command, without click: serve until SIGTERM or Ctrl+C."""
+    parser = argparse.ArgumentParser(description="The frozen standard-library health server (a load-test baseline).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free)")
+    arguments = parser.parse_args()
+    server = make_server(arguments.host, arguments.port)
+    bound_host, bound_port = server.server_address[:2]
+
+    def announce() -> None:
+        sys.stderr.write(f"Serving on http://{bound_host!s}:{bound_port}/health\n")
+
+    serve_until_stopped(server, on_ready=announce)
+    sys.stderr.write("Stopped.\n")
+
+
+if __name__ == "__main__":
+    main()
