@@ -72,8 +72,13 @@ def init_git_repository(project_dir: Path) -> str | None:
     return None
 
 
+# How each app kind's image is run: a service needs its port published to be reached from the host.
+DOCKER_RUN_OPTIONS = {"cli": "--rm", "web": "--rm -p 8000:8000"}
+
+
 def next_steps(project_dir: Path, answers: dict[str, object]) -> str:
     slug = answers["project_slug"]
+    run_options = DOCKER_RUN_OPTIONS[str(answers.get("app_kind", "cli"))]
     return "\n".join(
         [
             f"Created {project_dir}",
@@ -82,7 +87,7 @@ def next_steps(project_dir: Path, answers: dict[str, object]) -> str:
             f"  cd {project_dir.name}",
             "  poetry install                 # creates .venv here (poetry.toml) and poetry.lock; commit poetry.lock",
             f"  poetry run {slug}",
-            f"  docker build -t {slug} . && docker run --rm {slug}",
+            f"  docker build -t {slug} . && docker run {run_options} {slug}",
             "",
             "docs/docker.md explains the Dockerfile, stage by stage.",
         ]

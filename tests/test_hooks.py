@@ -9,7 +9,7 @@ from slugify import slugify
 
 from hooks import answer_rules, post_gen_project
 from hooks.answer_rules import InvalidAnswerError
-from tests.template import COOKIECUTTER_JSON, DEFAULTS
+from tests.template import CHOICES, COOKIECUTTER_JSON, DEFAULTS
 
 ACCEPTED: dict[str, list[str]] = {
     "project_name": ["My Project", "Café «Ünïcode»", 'Quotes " and \\ backslash', "x" * 200, "Rocket 🚀 Launcher"],
@@ -316,3 +316,16 @@ def test_next_steps_name_the_project_commands(tmp_path_factory: pytest.TempPathF
     assert "cd my-project" in text
     assert "poetry run my-project" in text
     assert "docker build -t my-project ." in text
+    assert "docker run --rm my-project" in text
+
+
+def test_next_steps_publish_the_web_services_port(tmp_path_factory: pytest.TempPathFactory) -> None:
+    project_dir = tmp_path_factory.mktemp("out") / "my-service"
+
+    text = post_gen_project.next_steps(project_dir, {"project_slug": "my-service", "app_kind": "web"})
+
+    assert "docker run --rm -p 8000:8000 my-service" in text
+
+
+def test_next_steps_know_every_app_kind() -> None:
+    assert set(post_gen_project.DOCKER_RUN_OPTIONS) == set(CHOICES["app_kind"])
