@@ -6,10 +6,8 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +17,8 @@ import pytest
 import yaml
 
 from tests.conftest import Project, package_index_environment, path_with_tools
+from tests.http import free_port
+from tests.http import health as health_body
 from tests.readme_commands import console_blocks
 from tests.template import APP_KINDS, DEFAULTS
 
@@ -61,23 +61,8 @@ def installed_default(install: Callable[[str], Project]) -> Project:
     return install(DEFAULTS["app_kind"])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def health(port: int, timeout: float = 60) -> dict[str, str]:
-    """GET /health on 127.0.0.1, retrying while the server starts."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
-                return dict(json.load(response))
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+def health(port: int) -> dict[str, str]:
+    return dict(json.loads(health_body(port)))
 
 
 @contextmanager

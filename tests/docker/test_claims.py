@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
-import time
-import urllib.request
 
 import pytest
 import yaml
 
 from tests.conftest import Project
 from tests.docker.engine import DockerEngine
+from tests.http import free_port, health
 from tests.readme_commands import console_blocks
 
 pytestmark = pytest.mark.docker
@@ -42,25 +40,6 @@ def test_the_only_pip_on_path_in_main_is_the_base_images_own(
     in_main = docker.run(image, *probe).strip()
 
     assert in_main == docker.run(base_image, *probe).strip() == "/usr/local/bin/pip"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def health(port: int) -> bytes:
-    """GET /health, retrying while the container starts."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                return bytes(response.read())
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def transcript(block: list[str]) -> dict[str, list[str]]:

@@ -7,7 +7,6 @@ import json
 import os
 import pwd
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -23,6 +22,7 @@ import tomlkit
 
 from tests.conftest import Project, package_index_environment, package_index_url, tool
 from tests.docker.engine import DockerEngine
+from tests.http import free_port
 from tests.readme_commands import console_blocks
 from tests.template import APP_KINDS as KINDS
 
@@ -44,12 +44,6 @@ def eventually(probe: Callable[[], T | None], what: str, deadline: float = DEADL
             return result
         time.sleep(1)
     pytest.fail(f"gave up after {deadline:.0f} s waiting for {what}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

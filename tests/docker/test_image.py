@@ -171,7 +171,7 @@ def test_source_only_change_rebuilds_without_reinstalling_dependencies(
     rebuild = build_image(project, tag="pdt-test-rebuild")
 
     assert rebuild.step_states("poetry install") == ["CACHED"]
-    assert rebuild.step_states("COPY . .") == ["RAN"]
+    assert rebuild.step_states("COPY . /src/") == ["RAN"]
     assert docker.run(rebuild.tag) == "Howdy, World!\n"
 
 

@@ -9,10 +9,8 @@ a free one.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,15 +18,10 @@ import pytest
 
 from tests.conftest import Project
 from tests.docker.engine import DockerEngine
+from tests.http import free_port, health
 from tests.readme_commands import console_blocks
 
 pytestmark = pytest.mark.docker
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def docker_commands(project: Project) -> list[str]:
@@ -82,16 +75,3 @@ def test_readme_docker_commands_build_and_serve_the_web_app_on_the_published_por
                 assert service.wait(timeout=10) == 0
     finally:
         docker.remove_images("my-project")
-
-
-def health(port: int) -> bytes:
-    """GET /health, retrying while the container starts."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                return bytes(response.read())
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)

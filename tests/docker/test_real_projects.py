@@ -298,7 +298,7 @@ def test_release_edit_to_pyproject_keeps_the_dependency_install_cached(
 
     record_property("release_edit_rebuild_seconds", round(rebuild.seconds, 1))
     print(f"rebuild after editing {edit} took {rebuild.seconds:.1f} s")
-    assert rebuild.step_states("COPY . .") == ["RAN"]
+    assert rebuild.step_states("COPY . /src/") == ["RAN"]
     assert rebuild.step_states("poetry install") == ["CACHED"]
 
 

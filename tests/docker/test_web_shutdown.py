@@ -20,6 +20,7 @@ import pytest
 
 from tests.conftest import Project
 from tests.docker.engine import Build, DockerEngine
+from tests.http import health
 
 pytestmark = pytest.mark.docker
 
@@ -58,23 +59,10 @@ def running_service(docker: DockerEngine, slow_web_image: str) -> Iterator[tuple
     try:
         host_port = docker.call("port", name, "8000/tcp").stdout.split()[0]
         base = f"http://{host_port}"
-        wait_until_healthy(base)
+        health(int(host_port.rsplit(":", 1)[1]))
         yield name, base
     finally:
         docker.call("rm", "--force", name, check=False)
-
-
-def wait_until_healthy(base: str, deadline_seconds: float = 60) -> None:
-    deadline = time.monotonic() + deadline_seconds
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.2)
 
 
 def test_docker_stop_finishes_the_request_in_flight_and_exits_cleanly(
