@@ -223,7 +223,8 @@ def test_with_a_read_only_root_a_tmpfs_at_home_keeps_home_writable(
     """With the options docs/docker.md's Running section gives for `--read-only`."""
     (documented,) = [words for words in documented_runs(locked_project, "Running") if "--tmpfs" in words]
     assert documented[:3] == ["docker", "run", "--rm"]
-    options = tuple(documented[3:-1])  # between `docker run --rm` and the image
+    # The options stand between `docker run --rm` and the image, named after the project.
+    options = tuple(documented[3 : documented.index(locked_project.slug, 3)])
     assert "--read-only" in options
 
     assert docker.run(image, *WRITES_CONFIG, options=options) == "/home/app/.config/x/settings.toml saved = true\n"
