@@ -26,6 +26,8 @@ from tests.http import free_port
 from tests.readme_commands import console_blocks
 from tests.template import APP_KINDS as KINDS
 
+pytestmark = pytest.mark.docker
+
 # Generous: a watch rebuild after a dependency change reinstalls on 2 shared cores. Only a bound
 # on waiting, never a claim about speed.
 DEADLINE = 300.0
