@@ -184,26 +184,28 @@ def check_version(value: str) -> None:
         raise InvalidAnswerError("version", value, rule)
 
 
+def check_choice(field: str, value: str, choices: tuple[str, ...]) -> None:
+    """A choice cookiecutter offers as a list: checked too, for replay files and user configs."""
+    if value not in choices:
+        raise InvalidAnswerError(field, value, f"choose one of {', '.join(choices)}")
+
+
 def check_app_kind(value: str) -> None:
     """What the sample is: a click command line, or a FastAPI service served by uvicorn."""
-    if value not in APP_KINDS:
-        raise InvalidAnswerError("app_kind", value, f"choose one of {', '.join(APP_KINDS)}")
+    check_choice("app_kind", value, APP_KINDS)
 
 
 def check_python_version(value: str) -> None:
-    if value not in SUPPORTED_PYTHON_VERSIONS:
-        raise InvalidAnswerError("python_version", value, f"choose one of {', '.join(SUPPORTED_PYTHON_VERSIONS)}")
+    check_choice("python_version", value, SUPPORTED_PYTHON_VERSIONS)
 
 
 def check_license(value: str) -> None:
-    if value not in LICENSES:
-        raise InvalidAnswerError("license", value, f"choose one of {', '.join(LICENSES)}")
+    check_choice("license", value, LICENSES)
 
 
 def check_container_registry(value: str) -> None:
     """The registry the generated CI publishes the image to on version tags, if any."""
-    if value not in CONTAINER_REGISTRIES:
-        raise InvalidAnswerError("container_registry", value, f"choose one of {', '.join(CONTAINER_REGISTRIES)}")
+    check_choice("container_registry", value, CONTAINER_REGISTRIES)
 
 
 def check_pin(field: str, value: str) -> None:

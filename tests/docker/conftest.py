@@ -53,12 +53,17 @@ def build_image(docker: DockerEngine) -> Iterator[Callable[..., Build]]:
     docker.remove_images(*set(tags))
 
 
+def locked_copy(baked: Project, tmp_path_factory: pytest.TempPathFactory, folder: str) -> Project:
+    """A copy of a bake with a poetry.lock, as users commit it."""
+    project = baked.copy_to(tmp_path_factory.mktemp(folder) / baked.slug)
+    project.run(tool("poetry"), "lock", "--no-interaction", env=package_index_environment())
+    return project
+
+
 @pytest.fixture(scope="session")
 def locked_project(default_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The default project with a poetry.lock, as users commit it."""
-    project = default_project.copy_to(tmp_path_factory.mktemp("locked") / default_project.slug)
-    project.run(tool("poetry"), "lock", "--no-interaction", env=package_index_environment())
-    return project
+    return locked_copy(default_project, tmp_path_factory, "locked")
 
 
 @pytest.fixture(scope="session")
@@ -70,10 +75,7 @@ def image(build_image: Callable[..., Build], locked_project: Project) -> str:
 @pytest.fixture(scope="session")
 def locked_web_project(bake: Callable[..., Project], tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The web kind's project with a poetry.lock."""
-    baked = bake(app_kind="web")
-    project = baked.copy_to(tmp_path_factory.mktemp("locked-web") / baked.slug)
-    project.run(tool("poetry"), "lock", "--no-interaction", env=package_index_environment())
-    return project
+    return locked_copy(bake(app_kind="web"), tmp_path_factory, "locked-web")
 
 
 @pytest.fixture(scope="session")
