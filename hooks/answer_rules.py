@@ -60,7 +60,13 @@ VERSION_PATTERN = re.compile(
 # A pinned tool version as pip's `==` takes it and as it lands in the Dockerfile and workflows:
 # a normalized PEP 440 release, nothing else (no spaces, quotes, newlines or operators).
 PIN_PATTERN = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?")
-PINS = ("_poetry_version", "_poetry_pypi_mirror_plugin_version", "_dumb_init_version")
+PINS = (
+    "_poetry_version",
+    "_poetry_pypi_mirror_plugin_version",
+    "_poetry_export_plugin_version",
+    "_uv_version",
+    "_dumb_init_version",
+)
 # A practical subset of RFC 5322 addresses: what package indexes, git hosts and Poetry accept.
 # The local part is a dot-atom: no leading, trailing or doubled dot.
 EMAIL_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"

@@ -61,12 +61,7 @@ def bake(output_dir: Path, **answers: str) -> Path:
 
 
 def write_service(output_dir: Path, *, generated: Path) -> Path:
-    """The realistic service, with the Dockerfile and .dockerignore of the `generated` project."""
-    project = bench_service.write(
-        output_dir,
-        PYTHON_VERSION,
-        dockerfile=generated / "Dockerfile",
-        dockerignore=generated / ".dockerignore",
-    )
+    """The realistic service, with the drop-in files of the `generated` project."""
+    project = bench_service.write(output_dir, PYTHON_VERSION, generated=generated)
     lock(project)
     return project

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.template import copy_drop_in
+
 NAME = "bench-service"
 PACKAGE = "bench_service"
 # The console script: what `docker run IMAGE` is given, in every recipe.
@@ -141,13 +143,12 @@ def files(python_version: str) -> dict[str, str]:
     }
 
 
-def write(root: Path, python_version: str, *, dockerfile: Path, dockerignore: Path) -> Path:
-    """The service's project under `root`, with the generated Dockerfile and .dockerignore beside it."""
+def write(root: Path, python_version: str, *, generated: Path) -> Path:
+    """The service's project under `root`, with the drop-in files of the `generated` project."""
     project = root / NAME
     for relative, text in files(python_version).items():
         path = project / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    (project / "Dockerfile").write_text(dockerfile.read_text(encoding="utf-8"), encoding="utf-8")
-    (project / ".dockerignore").write_text(dockerignore.read_text(encoding="utf-8"), encoding="utf-8")
+    copy_drop_in(generated, project)
     return project

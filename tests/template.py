@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,24 @@ import pytest
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 COOKIECUTTER_JSON: dict[str, Any] = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+
+# What docs/docker.md tells people to copy into an existing Poetry project: the Dockerfile, its
+# build context's rules and the Dockerfile's helper program. The drop-in tests copy exactly these.
+DROP_IN_FILES = ("Dockerfile", ".dockerignore", "docker/project_build.py")
+
+
+def copy_drop_in(generated: Path, project: Path, *, dockerfile_to: str = "Dockerfile", ignore_to: str = "") -> None:
+    """The drop-in files of the `generated` project, copied into `project` as docs/docker.md says.
+
+    In a monorepo the Dockerfile may sit elsewhere (`dockerfile_to`) and .dockerignore at the build
+    context's root (`ignore_to`, relative to `project`); the helper stays in the project's folder.
+    """
+    targets = {"Dockerfile": dockerfile_to, ".dockerignore": f"{ignore_to}.dockerignore"}
+    for relative in DROP_IN_FILES:
+        target = project / targets.get(relative, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(generated / relative, target)
+
 
 # The answers of `cookiecutter --no-input`, before derived defaults are rendered.
 DEFAULTS: dict[str, Any] = {

@@ -31,6 +31,7 @@ EXPECTED_FILES = [
     "Makefile",
     "README.md",
     "compose.yaml",
+    "docker/project_build.py",
     "docs/docker.md",
     "poetry.toml",
     "pyproject.toml",

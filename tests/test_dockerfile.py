@@ -15,7 +15,7 @@ from tests.conftest import Project, tool
 
 STAGES = ["os-base", "poetry-base", "app-base", "main"]
 # Stages that only prepare something for a named one; `docker build .` never ends in them.
-HELPER_STAGES = ["project-build"]
+HELPER_STAGES = ["project-view", "project-build"]
 # Targets of their own, built only with --target; `main` takes nothing from them.
 SIDE_TARGETS = ["dev"]
 
@@ -59,6 +59,7 @@ def test_each_stage_builds_on_the_previous_and_main_on_os_base(dockerfile: Docke
     assert parents == {
         "os-base": "${PYTHON_IMAGE}",
         "poetry-base": "os-base",
+        "project-view": "os-base",
         "project-build": "poetry-base",
         "app-base": "poetry-base",
         "dev": "poetry-base",
@@ -120,54 +121,81 @@ def test_main_command_is_in_exec_form(dockerfile: DockerfileParser, instruction:
     assert all(isinstance(word, str) for word in words)
 
 
-def test_main_copies_only_the_app_from_app_base(dockerfile: DockerfileParser) -> None:
+def test_main_copies_the_dependencies_then_the_projects_own_files(dockerfile: DockerfileParser) -> None:
+    """Two layers: a source edit or a release ships only the second, small one."""
     copies = [i["value"] for i in instructions_of_stage(dockerfile, "main") if i["instruction"] in {"COPY", "ADD"}]
 
-    assert copies == ["--from=app-base /app /app"]
+    assert copies == ["--from=app-base /app /app", "--from=project-build /out/app/ /app/"]
 
 
-def test_poetry_is_pinned_and_installed_without_curl(dockerfile: DockerfileParser, default_project: Project) -> None:
+def test_uv_and_poetry_are_pinned_and_installed_without_curl(
+    dockerfile: DockerfileParser, default_project: Project
+) -> None:
     text = default_project.read("Dockerfile")
 
     assert not [i for i in instructions(dockerfile) if "curl" in i["value"]]
-    assert re.search(r"^ARG POETRY_VERSION=\d+\.\d+\.\d+$", text, re.MULTILINE)
+    for argument in ("UV_VERSION", "POETRY_VERSION", "POETRY_EXPORT_VERSION", "POETRY_PYPI_MIRROR_VERSION"):
+        assert re.search(rf"^ARG {argument}=\d+\.\d+\.\d+$", text, re.MULTILINE), argument
+    assert '"uv==$UV_VERSION"' in text
     assert '"poetry==$POETRY_VERSION"' in text
+    assert '"poetry-plugin-export==$POETRY_EXPORT_VERSION"' in text
 
 
-def test_dependencies_are_installed_before_the_project_arrives(dockerfile: DockerfileParser) -> None:
+def dependency_install(dockerfile: DockerfileParser) -> tuple[int, list[tuple[str, str]]]:
+    """app-base's steps, and the index of the one that installs the locked dependencies."""
     steps = [(i["instruction"], i["value"]) for i in instructions_of_stage(dockerfile, "app-base")]
-    install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "poetry install" in value)
+    install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "poetry export" in value)
+    return install, steps
+
+
+def test_dependencies_are_installed_from_the_view_alone(dockerfile: DockerfileParser) -> None:
+    install, steps = dependency_install(dockerfile)
     copies = [(n, value) for n, (kind, value) in enumerate(steps) if kind in {"COPY", "ADD"}]
 
-    assert copies == [
-        (copies[0][0], "--from=project-build /view/ ./"),
-        (copies[1][0], "--from=project-build /out/app/ ./"),
-    ]
-    assert copies[0][0] < install < copies[1][0]
-    assert '--only "$(echo "main $POETRY_WITH_GROUPS"' in steps[install][1]
-    assert "--no-root" in steps[install][1]
-    assert "--no-directory" in steps[install][1]
-    assert "--mount=type=cache,target=/root/.cache/pypoetry" in steps[install][1]
+    assert copies == [(copies[0][0], "--from=project-view /view/ /view/")]
+    assert copies[0][0] < install
+    command = steps[install][1]
+    assert '--only "$(echo "main $POETRY_WITH_GROUPS"' in command
+    assert "poetry export --no-interaction --directory /view" in command
+    assert "uv pip install --quiet --python .venv --no-deps --compile-bytecode" in command
+    assert "--no-verify-hashes" not in command
+    assert "uv pip check" in command
+    assert "--mount=type=cache,target=/root/.cache/uv" in command
 
 
-def test_app_base_runs_nothing_after_the_dependency_install(dockerfile: DockerfileParser) -> None:
-    """A source edit or a release then costs project-build's one RUN and two copies, and no
-    container start in app-base (the version-bump rebuild's time budget)."""
-    steps = [(i["instruction"], i["value"]) for i in instructions_of_stage(dockerfile, "app-base")]
-    install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "poetry install" in value)
+def test_dependency_install_is_app_bases_last_step(dockerfile: DockerfileParser) -> None:
+    """A source edit or a release then costs nothing in app-base: main takes the project's files
+    from project-build."""
+    install, steps = dependency_install(dockerfile)
 
-    assert [kind for kind, _ in steps[install + 1 :]] == ["COPY"]
+    assert install == len(steps) - 1
 
 
-def test_project_build_works_in_the_project_dir_of_the_whole_context(dockerfile: DockerfileParser) -> None:
-    steps = [(i["instruction"], i["value"]) for i in instructions_of_stage(dockerfile, "project-build")]
+@pytest.mark.parametrize("stage", HELPER_STAGES)
+def test_helper_stages_copy_the_whole_context_and_run_one_step_in_the_project_dir(
+    dockerfile: DockerfileParser, stage: str
+) -> None:
+    steps = [(i["instruction"], i["value"]) for i in instructions_of_stage(dockerfile, stage)]
 
     assert [value for kind, value in steps if kind in {"COPY", "ADD"}] == [". /src/"]
     assert steps.index(("ARG", "PROJECT_DIR=.")) < steps.index(("WORKDIR", "/src/${PROJECT_DIR}"))
-    # Nothing between the copy and the build: a source edit then reruns one step only.
     assert steps.index(("WORKDIR", "/src/${PROJECT_DIR}")) < steps.index(("COPY", ". /src/"))
+    # Nothing between the copy and the step: a source edit then reruns one step only.
     after_copy = [kind for kind, _ in steps[steps.index(("COPY", ". /src/")) + 1 :]]
     assert [kind for kind in after_copy if kind != "ARG"] == ["RUN"]
+
+
+def test_project_view_runs_the_helper_with_the_base_images_python(dockerfile: DockerfileParser) -> None:
+    """The view needs only the standard library, so it waits for no build tool."""
+    runs = [i["value"] for i in instructions_of_stage(dockerfile, "project-view") if i["instruction"] == "RUN"]
+
+    assert runs == ["python docker/project_build.py view /view"]
+
+
+def test_project_build_runs_the_helper_with_poetrys_python(dockerfile: DockerfileParser) -> None:
+    runs = [i["value"] for i in instructions_of_stage(dockerfile, "project-build") if i["instruction"] == "RUN"]
+
+    assert runs == ['"$POETRY_HOME/bin/python" docker/project_build.py build /out']
 
 
 def test_nothing_in_the_dockerfile_names_the_sample_project(bake: Callable[..., Project]) -> None:
@@ -187,10 +215,34 @@ def test_hadolint_reports_nothing_with_no_rule_ignored(default_project: Project)
     assert completed.stdout == ""
 
 
-def test_project_build_makes_the_view_and_the_wheels_in_one_run(dockerfile: DockerfileParser) -> None:
-    """Both rebuilds, after a source edit and after a version bump, then run the same one step."""
-    runs = [i["value"] for i in instructions_of_stage(dockerfile, "project-build") if i["instruction"] == "RUN"]
+def test_every_instruction_reads_in_one_screen(default_project: Project) -> None:
+    """No instruction over 20 lines, whatever its continuation lines hold."""
+    lengths = {}
+    current: list[str] = []
+    for line in default_project.read("Dockerfile").splitlines():
+        if line.startswith("#") and not current:
+            continue
+        current.append(line)
+        if not line.endswith("\\"):
+            lengths[current[0]] = len(current)
+            current = []
 
-    assert len(runs) == 2  # the empty venv, made before the source arrives, and the build
-    assert '"/view/pyproject.toml"' in runs[1]
-    assert '"build", "--no-interaction", "--format", "wheel"' in runs[1]
+    assert lengths
+    assert {first: n for first, n in lengths.items() if n > 20} == {}
+
+
+def test_inline_python_is_a_short_one_liner(dockerfile: DockerfileParser) -> None:
+    """Logic that is more than a line lives in docker/project_build.py, where it is linted and tested."""
+    inline = [i["value"] for i in instructions(dockerfile) if i["instruction"] == "RUN" and "python -c" in i["value"]]
+
+    for command in inline:
+        program = command.split("python -c", 1)[1]
+        assert len(program) <= 300, program
+        assert "lambda" not in program
+
+
+def test_the_dockerfile_patches_no_librarys_internals(default_project: Project) -> None:
+    text = default_project.read("Dockerfile")
+
+    assert "get_vcs" not in text
+    assert "poetry.core.vcs" not in text

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from dockerfile_parse import DockerfileParser
 
 from tests.conftest import Project
-from tests.template import TEMPLATE_DIR
+from tests.readme_commands import console_blocks
+from tests.template import DROP_IN_FILES, TEMPLATE_DIR
 
 DOCUMENTS = ("docs/docker.md", "README.md")
 BUILD_ARG = re.compile(r"--build-arg[ =]([A-Z][A-Z0-9_]*)")
@@ -93,7 +96,24 @@ def test_docs_walk_through_every_stage(default_project: Project, stage: str) -> 
 def test_dependency_step_checks_the_installed_set_is_consistent(default_project: Project) -> None:
     # docs/docker.md promises that a broken set of dependencies fails the build, not the first run.
     text = default_project.read("Dockerfile")
-    install_step = text.split("poetry install", 1)[1].split("\n\n", 1)[0]
+    install_step = text.split("poetry export", 1)[1].split("\n\n", 1)[0]
 
-    assert "&& pip --python .venv/bin/python check" in install_step
+    assert "&& uv pip check --quiet --python .venv" in install_step
     assert "pip check" in default_project.read("docs/docker.md")
+
+
+def test_drop_in_commands_copy_exactly_the_drop_in_files(default_project: Project, tmp_path: Path) -> None:
+    """The copy commands of docs/docker.md, run as written, copy what the drop-in tests copy."""
+    commands = console_blocks(default_project.read("docs/docker.md"))["Use this Dockerfile in your existing project"]
+    copying = [line.removeprefix("$ ") for line in commands if line.startswith(("$ mkdir ", "$ cp "))]
+    (tmp_path / "path/to").mkdir(parents=True)
+    (tmp_path / "path/to" / default_project.slug).symlink_to(default_project.path)
+    existing = tmp_path / "path/to/my-app"
+    existing.mkdir()
+
+    subprocess.run(["bash", "-euc", "\n".join(copying)], cwd=tmp_path, check=True)
+
+    copied = sorted(path.relative_to(existing).as_posix() for path in existing.rglob("*") if path.is_file())
+    assert copied == sorted(DROP_IN_FILES)
+    for relative in DROP_IN_FILES:
+        assert (existing / relative).read_bytes() == (default_project.path / relative).read_bytes()

@@ -37,6 +37,9 @@ def private_index(wheel: Path, username: str, password: str) -> Iterator[str]:
                 self.end_headers()
                 return
             self.send_response(HTTPStatus.OK)
+            # As every real index says it; uv refuses a page without it.
+            kind = "text/html" if self.path.startswith("/simple/") else "application/octet-stream"
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

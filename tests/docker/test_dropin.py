@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 from tests.conftest import Project, package_index_environment, tool
 from tests.docker.engine import Build, DockerEngine
 from tests.docker.existing_projects import EXISTING_PROJECTS, ExistingProject
+from tests.template import copy_drop_in
 
 pytestmark = pytest.mark.docker
 
@@ -50,8 +50,7 @@ def test_dockerfile_builds_unchanged_in_an_existing_project(
     if existing.lock_with:
         project.run(poetry_for[existing.lock_with], "lock", "--no-interaction", env=package_index_environment())
         assert project.lock["metadata"]["lock-version"] == LOCK_VERSIONS[existing.lock_with]
-    for name in ("Dockerfile", ".dockerignore"):
-        shutil.copy2(default_project.path / name, project.path / name)
+    copy_drop_in(default_project.path, project.path)
 
     build = build_image(project)
 

@@ -55,6 +55,24 @@ def test_installs_exactly_the_locked_versions(docker: DockerEngine, image: str, 
     assert all(locked.get(name) == version for name, version in runtime.items()), (runtime, locked)
 
 
+def test_a_hash_in_the_lock_that_the_download_does_not_match_stops_the_build(
+    build_image: Callable[..., Build], locked_project: Project, tmp_path: Path
+) -> None:
+    """uv checks every file it installs against the hashes poetry.lock records."""
+    project = locked_project.copy_to(tmp_path / "project")
+    lock = project.path / "poetry.lock"
+    click = next(package for package in project.lock["package"] if package["name"] == "click")
+    text = lock.read_text()
+    for file in click["files"]:
+        text = text.replace(file["hash"], "sha256:" + "0" * 64)
+    lock.write_text(text)
+
+    build = build_image(project, check=False)
+
+    assert not build.succeeded
+    assert "hash mismatch" in build.log.lower() or "hashes" in build.log.lower(), build.log[-2000:]
+
+
 def test_runs_the_sample_app_by_default(docker: DockerEngine, image: str) -> None:
     assert docker.run(image) == "Hello, World!\n"
 
@@ -86,15 +104,15 @@ def test_runs_as_the_numeric_non_root_user(docker: DockerEngine, image: str) -> 
     assert docker.run(image, "id", "-u").strip() == NON_ROOT_UID
 
 
-def test_main_has_no_poetry_pip_cache_or_compiler(docker: DockerEngine, image: str) -> None:
+def test_main_has_no_poetry_uv_cache_or_compiler(docker: DockerEngine, image: str) -> None:
     probe = (
         "import importlib.util, json, os, shutil;"
         "print(json.dumps({"
-        "'commands': [c for c in ('poetry', 'gcc', 'cc', 'g++', 'clang', 'make') if shutil.which(c)],"
+        "'commands': [c for c in ('poetry', 'uv', 'gcc', 'cc', 'g++', 'clang', 'make') if shutil.which(c)],"
         "'poetry_package': importlib.util.find_spec('poetry') is not None,"
         "'poetry_home': os.path.exists('/opt/poetry'),"
         "'caches': [os.path.join(d, n) for d, dirs, _ in os.walk('/') if not d.startswith('/proc')"
-        " for n in dirs if n in ('.cache', 'pypoetry', 'http-v2', 'wheels')],"
+        " for n in dirs if n in ('.cache', 'pypoetry', 'uv', 'http-v2', 'wheels')],"
         "}))"
     )
 
@@ -170,8 +188,8 @@ def test_source_only_change_rebuilds_without_reinstalling_dependencies(
 
     rebuild = build_image(project, tag="pdt-test-rebuild")
 
-    assert rebuild.step_states("poetry install") == ["CACHED"]
-    assert rebuild.step_states("COPY . /src/") == ["RAN"]
+    assert rebuild.step_states("poetry export") == ["CACHED"]
+    assert rebuild.step_states("COPY . /src/") == ["RAN", "RAN"]  # project-view's and project-build's
     assert docker.run(rebuild.tag) == "Howdy, World!\n"
 
 
@@ -179,7 +197,11 @@ def test_source_only_change_rebuilds_without_reinstalling_dependencies(
 STAGE_PROBES = {
     "os-base": (["sh", "-c", "command -v poetry || echo 'no poetry'"], "no poetry\n"),
     "poetry-base": (["poetry", "--version"], f"Poetry (version {COOKIECUTTER_JSON['_poetry_version']})\n"),
-    "app-base": (["/app/.venv/bin/my-project"], "Hello, World!\n"),
+    # The dependencies only: main takes the project's own files from project-build.
+    "app-base": (
+        ["/app/.venv/bin/python", "-c", "import click, importlib.util; print(importlib.util.find_spec('my_project'))"],
+        "None\n",
+    ),
     "main": ([], "Hello, World!\n"),
 }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from tests.conftest import Project, package_index_environment, tool
 from tests.docker.engine import Build, DockerEngine
 from tests.readme_commands import console_blocks
+from tests.template import copy_drop_in
 
 pytestmark = pytest.mark.docker
 
@@ -158,8 +158,7 @@ def write_monorepo(root: Path, default_project: Project) -> Project:
     for relative, text in MONOREPO.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(text, encoding="utf-8")
-    shutil.copy2(default_project.path / "Dockerfile", root / "apps/web/Dockerfile")
-    shutil.copy2(default_project.path / ".dockerignore", root / ".dockerignore")
+    copy_drop_in(default_project.path, root / "apps/web", ignore_to="../../")
     repository = Project(path=root, answers={**default_project.answers, "project_slug": "acme-monorepo"})
     app = Project(path=root / "apps/web", answers=repository.answers)
     app.run(tool("poetry"), "lock", "--no-interaction", env=package_index_environment())
@@ -264,5 +263,5 @@ def test_monorepo_source_edit_rebuilds_without_reinstalling_third_party_dependen
 
     rebuild = build_as_documented(build_image, repository, documented, tag="pdt-test-monorepo-edit")
 
-    assert rebuild.step_states("poetry install") == ["CACHED"]
+    assert rebuild.step_states("poetry export") == ["CACHED"]
     assert docker.run(rebuild.tag) == expected.format(n=n)
