@@ -59,12 +59,12 @@ demo: $(BIN)/.installed
 		&& export POETRY_PYPI_MIRROR_URL="$$(cd $(CURDIR) && python -c 'from tests.conftest import package_index_url; print(package_index_url())')" \
 		&& poetry install && poetry run my-project
 
-# Figures for README.md's Performance section: the sample and a realistic service built three
-# ways, and a load test of the web kind's image. About 30 minutes on 2 cores; it empties the
-# machine's whole Docker build cache. A quick look: make bench BENCH_ARGS="--rounds 1 --part web".
+# Figures for docs/performance.md, which README.md's Performance section links: the sample and a
+# realistic service built four ways, and a load test of the web kind's image. About 40 minutes
+# on 2 cores; it empties the machine's whole Docker build cache. A quick look: make bench BENCH_ARGS="--rounds 1 --part web".
 BENCH_ARGS ?=
 bench: $(BIN)/.installed
-	$(BIN)/python -m scripts.bench_image $(BENCH_ARGS)
+	$(BIN)/python -m scripts.bench_image --write docs/performance.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache tests/tools/node_modules

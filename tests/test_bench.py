@@ -1,6 +1,6 @@
 """The benchmark's pure parts (scripts/bench_*.py): its arithmetic, its tables, the service it writes.
 
-No Docker and no network: `make bench` itself is run by hand (README.md, "Performance").
+No Docker and no network: `make bench` itself is run by hand (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -8,13 +8,14 @@ from __future__ import annotations
 import ast
 import tomllib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 
 from scripts import bench_load, bench_service
-from scripts.bench_builds import with_dependency, with_next_patch_version
-from scripts.bench_image import SAMPLE_FIGURES, SERVICE_FIGURES
+from scripts.bench_builds import RECIPES, with_dependency, with_next_patch_version
+from scripts.bench_image import END, SAMPLE_FIGURES, SERVICE_FIGURES, START, write_report
 from scripts.bench_load import LoadResult
 from scripts.bench_table import Figure, comparison_table, medians, ratio, simple_table, target_cell
 from tests.template import TEMPLATE_DIR
@@ -151,9 +152,11 @@ def test_adding_a_dependency_appends_it_to_the_project_dependencies() -> None:
     assert len(after["project"]["dependencies"]) == len(bench_service.DEPENDENCIES) + 1
 
 
-def test_readme_states_the_load_tests_bounds_as_the_benchmark_sets_them() -> None:
-    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
-    performance = readme[readme.index("## Performance") :]
+PERFORMANCE_PAGE = TEMPLATE_DIR / "docs" / "performance.md"
+
+
+def test_performance_page_states_the_load_tests_bounds_as_the_benchmark_sets_them() -> None:
+    performance = PERFORMANCE_PAGE.read_text(encoding="utf-8")
     load = bench_load
     stated = f"{load.REQUESTS} `GET /health`, {load.CONCURRENCY} at once, within {load.TIME_LIMIT:.0f} s"
     assert stated in " ".join(performance.split())
@@ -161,13 +164,40 @@ def test_readme_states_the_load_tests_bounds_as_the_benchmark_sets_them() -> Non
 
 @pytest.mark.parametrize(
     ("heading", "figures"),
-    [("**The sample (default project)**", SAMPLE_FIGURES), ("**A realistic FastAPI service", SERVICE_FIGURES)],
+    [("### The sample (default project)", SAMPLE_FIGURES), ("### A realistic FastAPI service", SERVICE_FIGURES)],
 )
-def test_readme_performance_table_has_a_row_for_each_figure_the_benchmark_prints(
+def test_performance_page_table_has_a_row_for_each_figure_the_benchmark_prints(
     heading: str, figures: list[Figure]
 ) -> None:
-    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
-    performance = readme[readme.index("## Performance") :]
+    performance = PERFORMANCE_PAGE.read_text(encoding="utf-8")
     table = performance[performance.index(heading) :].split("\n\n")[1].splitlines()
-    assert table[0] == "| figure | ours | tutorial | uv | ours / uv | target |"
+    recipes = " | ".join(recipe.name for recipe in RECIPES)
+    assert table[0] == f"| figure | {recipes} | ours / uv | target |"
     assert [line.split(" | ")[0].removeprefix("| ") for line in table[2:]] == [figure.name for figure in figures]
+
+
+def test_write_report_replaces_only_the_marked_section(tmp_path: Path) -> None:
+    page = tmp_path / "performance.md"
+    page.write_text(f"# Title\n\nProse.\n\n{START}\nold table\n{END}\n\nAfter.\n", encoding="utf-8")
+
+    write_report(page, ["new line 1", "new line 2"])
+
+    expected = f"# Title\n\nProse.\n\n{START}\nnew line 1\nnew line 2\n{END}\n\nAfter.\n"
+    assert page.read_text(encoding="utf-8") == expected
+
+
+def test_write_report_refuses_a_page_without_the_markers(tmp_path: Path) -> None:
+    page = tmp_path / "performance.md"
+    page.write_text("# Title\n", encoding="utf-8")
+
+    with pytest.raises(SystemExit, match="no <!-- bench:start -->"):
+        write_report(page, ["table"])
+
+
+def test_make_bench_writes_into_the_page_the_readme_links() -> None:
+    makefile = (TEMPLATE_DIR / "Makefile").read_text(encoding="utf-8")
+    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+
+    assert "scripts.bench_image --write docs/performance.md" in makefile
+    assert "](docs/performance.md)" in readme[readme.index("## Performance") :]
+    assert START in PERFORMANCE_PAGE.read_text(encoding="utf-8")
