@@ -116,12 +116,9 @@ def toml_document(data: dict[str, Any]) -> str:
 
 
 def write_view(project: Path, dest: Path) -> None:
-    with (project / "pyproject.toml").open("rb") as file:
-        pyproject = tomllib.load(file)
     dest.mkdir(parents=True, exist_ok=True)
-    (dest / "pyproject.toml").write_text(
-        toml_document(dependency_view(pyproject)), encoding="utf-8"
-    )
+    view = dependency_view(read_pyproject(project))
+    (dest / "pyproject.toml").write_text(toml_document(view), encoding="utf-8")
     if (project / "poetry.lock").exists():
         shutil.copy2(project / "poetry.lock", dest / "poetry.lock")
 
@@ -253,10 +250,8 @@ def launcher_script(project: Path, installed_scripts: Path, app_script: str) -> 
     """The command `docker run IMAGE` starts: APP_SCRIPT, else the project's first console script
     that the install put in the venv, else python (a non-package project gets no scripts)."""
     pyproject = read_pyproject(project)
-    declared = [
-        *pyproject.get("project", {}).get("scripts", {}),
-        *poetry_settings(project).get("scripts", {}),
-    ]
+    poetry = pyproject.get("tool", {}).get("poetry", {})
+    declared = [*pyproject.get("project", {}).get("scripts", {}), *poetry.get("scripts", {})]
     installed = [name for name in declared if (installed_scripts / name).exists()]
     command = app_script or next(iter(installed), "python")
     return f'#!/bin/sh\nexec {command} "$@"\n'
