@@ -72,24 +72,47 @@ def init_git_repository(project_dir: Path) -> str | None:
     return None
 
 
-# How each app kind's image is run: a service needs its port published to be reached from the host.
-DOCKER_RUN_OPTIONS = {"cli": "--rm", "web": "--rm -p 8000:8000"}
+README_CODE_FENCE = "```"
 
 
-def next_steps(project_dir: Path, answers: dict[str, object]) -> str:
-    slug = answers["project_slug"]
-    run_options = DOCKER_RUN_OPTIONS[str(answers.get("app_kind", "cli"))]
+def console_blocks(readme: str) -> dict[str, list[list[str]]]:
+    """The commands of each ```console block in the README, under the heading above it ("" for the
+    blocks before the first `##` section), in the file's order. Plain line matching: the hook runs
+    where cookiecutter runs, with no Markdown parser."""
+    blocks: dict[str, list[list[str]]] = {}
+    heading, block = "", None
+    for line in readme.splitlines():
+        if block is None and line.startswith("## "):
+            heading = line[3:].strip()
+        elif block is None and line.strip() == README_CODE_FENCE + "console":
+            block = []
+            blocks.setdefault(heading, []).append(block)
+        elif block is not None and line.strip() == README_CODE_FENCE:
+            block = None
+        elif block is not None and line.strip():
+            block.append(line)
+    return blocks
+
+
+# The README's first commands, which the banner repeats so that the two never disagree: the first
+# block before any section (the app with Poetry), then the first of the Docker section.
+NEXT_STEPS_SECTIONS = ("", "Docker")
+
+
+def next_steps(project_dir: Path) -> str:
+    """What to do first, as the generated README.md says it."""
+    blocks = console_blocks((project_dir / "README.md").read_text(encoding="utf-8"))
+    commands = [f"cd {project_dir.name}"]
+    for section in NEXT_STEPS_SECTIONS:
+        commands += blocks[section][0]
     return "\n".join(
         [
             f"Created {project_dir}",
             "",
             "Next steps:",
-            f"  cd {project_dir.name}",
-            "  poetry install                 # creates .venv here (poetry.toml) and poetry.lock; commit poetry.lock",
-            f"  poetry run {slug}",
-            f"  docker build -t {slug} . && docker run {run_options} {slug}",
+            *(f"  {command}" for command in commands),
             "",
-            "docs/docker.md explains the Dockerfile, stage by stage.",
+            "README.md explains each of them, and docs/docker.md the Dockerfile.",
         ]
     )
 
@@ -103,7 +126,7 @@ def main() -> int:
         warning = init_git_repository(project_dir)
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
-    print(next_steps(project_dir, answers))
+    print(next_steps(project_dir))
     return 0
 
 

@@ -17,3 +17,15 @@ def console_blocks(markdown: str) -> dict[str, list[str]]:
             commands = [line for line in token.content.splitlines() if line.strip()]
             blocks.setdefault(heading, []).extend(commands)
     return blocks
+
+
+def first_console_block(markdown: str, heading: str) -> list[str]:
+    """The commands of the first ```console block under `heading`."""
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    under = ""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            under = tokens[index + 1].content
+        elif token.type == "fence" and token.info.strip() == "console" and under == heading:
+            return [line for line in token.content.splitlines() if line.strip()]
+    raise AssertionError(f"no console block under {heading!r}")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from slugify import slugify
 
 from hooks import answer_rules, post_gen_project
 from hooks.answer_rules import InvalidAnswerError
+from tests.readme_commands import first_console_block
 from tests.template import CHOICES, COOKIECUTTER_JSON, DEFAULTS
 
 ACCEPTED: dict[str, list[str]] = {
@@ -308,24 +310,32 @@ def test_long_values_are_shown_shortened_on_one_line() -> None:
     assert len(str(refusal.value)) < 250
 
 
-def test_next_steps_name_the_project_commands(tmp_path_factory: pytest.TempPathFactory) -> None:
-    project_dir = tmp_path_factory.mktemp("out") / "my-project"
+@pytest.mark.parametrize("kind", CHOICES["app_kind"])
+def test_next_steps_are_the_readmes_first_commands(kind: str, cookies: Any, capfd: pytest.CaptureFixture[str]) -> None:
+    result = cookies.bake(extra_context={"app_kind": kind, "project_name": "Shop API"})
+    printed = capfd.readouterr().out
+    readme = (result.project_path / "README.md").read_text()
+    steps = printed.split("Next steps:\n", 1)[1].split("\n\n", 1)[0]
 
-    text = post_gen_project.next_steps(project_dir, {"project_slug": "my-project"})
+    commands = [line.removeprefix("  ") for line in steps.splitlines()]
 
-    assert "cd my-project" in text
-    assert "poetry run my-project" in text
-    assert "docker build -t my-project ." in text
-    assert "docker run --rm my-project" in text
-
-
-def test_next_steps_publish_the_web_services_port(tmp_path_factory: pytest.TempPathFactory) -> None:
-    project_dir = tmp_path_factory.mktemp("out") / "my-service"
-
-    text = post_gen_project.next_steps(project_dir, {"project_slug": "my-service", "app_kind": "web"})
-
-    assert "docker run --rm -p 8000:8000 my-service" in text
+    assert result.exit_code == 0, result.exception
+    assert commands == [
+        "cd shop-api",
+        *first_console_block(readme, "Shop API"),
+        *first_console_block(readme, "Docker"),
+    ]
+    assert any(command.startswith("poetry run shop-api") for command in commands)
+    assert any(command.startswith("docker run") for command in commands)
 
 
-def test_next_steps_know_every_app_kind() -> None:
-    assert set(post_gen_project.DOCKER_RUN_OPTIONS) == set(CHOICES["app_kind"])
+def test_the_hooks_reader_finds_what_a_markdown_parser_finds() -> None:
+    readme = (
+        "# T\n\n```console\na\n\nb\n```\n\n## Use\n\n```text\nx\n```\n\n"
+        "## Docker\n\n```console\nc\n```\n\n```console\nd\n```\n"
+    )
+
+    blocks = post_gen_project.console_blocks(readme)
+
+    assert (blocks[""][0], blocks["Docker"][0]) == (["a", "b"], ["c"])
+    assert (first_console_block(readme, "T"), first_console_block(readme, "Docker")) == (["a", "b"], ["c"])
