@@ -385,13 +385,3 @@ def test_pre_commit_hooks_change_nothing_and_report_nothing(
         assert main(files) == 0, f"{hook_id}: {capsys.readouterr().out}"
 
     assert {path: path.read_bytes() for path in project.files()} == before
-
-
-# --- Makefile ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("target", ["install", "format", "lint", "typecheck", "test", "image", "run"])
-def test_makefile_has_the_target_the_readme_and_ci_use(default_project: Project, target: str) -> None:
-    """Defined and well-formed (`make -n` only prints, so nothing reads or builds the shared bake);
-    test_generated.py and tests/docker/test_makefile_image.py run them for real."""
-    default_project.run("make", "--dry-run", target)

@@ -1,4 +1,14 @@
-# The server in a throwaway container, built from the current source first, published on
-# http://localhost:8000 (Ctrl+C stops it).
-run: image
-	docker run --rm -p 8000:8000 $(IMAGE)
+# Published on http://localhost:8000; Ctrl+C stops it.
+run: image ## Build the image, then serve it in a throwaway container on port 8000
+	$(DOCKER) run --rm -p 8000:8000 $(IMAGE)
+
+# The development loop of compose.yaml (docs/docker.md, "The development loop"). `up` returns
+# once the service answers its health check; `docker compose watch` then follows your edits.
+up: ## Start the dev service in the background, built from the dev target, on 127.0.0.1:8000
+	$(DOCKER) compose up --build --wait
+
+down: ## Stop the dev service and remove its container
+	$(DOCKER) compose down
+
+logs: ## Follow the dev service's logs (Ctrl+C stops following)
+	$(DOCKER) compose logs --follow
