@@ -353,22 +353,29 @@ def test_pre_commit_local_hooks_run_the_dev_groups_tools_and_pass(installed_defa
     assert passed == ["ruff check", "ruff format", "hadolint", "mypy"]
 
 
-def test_web_readme_settings_table_names_each_variable_with_its_real_default(install: Callable[[str], Project]) -> None:
-    """The table under "Use", against the defaults the installed app really has."""
+def test_a_new_setting_fails_the_projects_tests_until_it_is_documented(install: Callable[[str], Project]) -> None:
+    """The project's own tests hold its README table and .env.example to the Settings class."""
     project = install("web")
-    defaults = json.loads(
-        run_shell(
-            project,
-            "poetry run python -c 'import json; from my_project.settings import Settings; "
-            "print(json.dumps(Settings().model_dump()))'",
-            {key: value for key, value in user_environment().items() if not key.startswith("MY_PROJECT_")},
+    settings = project.path / "src" / project.package / "settings.py"
+    original = settings.read_text()
+    new_field = '    request_timeout: int = Field(default=30, description="Seconds a request may take.")\n'
+    settings.write_text(original + new_field)
+    try:
+        undocumented = subprocess.run(
+            ["bash", "-c", "poetry run pytest --no-cov -q tests/test_settings.py"],
+            cwd=project.path,
+            env=user_environment(),
+            capture_output=True,
+            text=True,
+            check=False,
         )
-    )
-    readme = project.read("README.md")
-    rows = dict(re.findall(r"^\| `MY_PROJECT_(\w+)` \| `([^`]+)` \|", readme, flags=re.MULTILINE))
+    finally:
+        settings.write_text(original)
+    documented = shell(project, "poetry run pytest --no-cov -q tests/test_settings.py")
 
-    assert rows == {name.upper(): str(value) for name, value in defaults.items()}
-    seconds = defaults["shutdown_timeout"]
-    assert f"for up to `SHUTDOWN_TIMEOUT` seconds ({seconds}, below" in " ".join(readme.split())
-    docs = " ".join(project.read("docs/docker.md").split())
-    assert f"(for up to {seconds} seconds, the `SHUTDOWN_TIMEOUT` setting" in docs
+    assert undocumented.returncode == 1, undocumented.stdout
+    failed = [line for line in undocumented.stdout.splitlines() if line.startswith("FAILED")]
+    assert any("readme_table_shows_every_setting" in line for line in failed), undocumented.stdout
+    assert any("env_example_shows_every_setting" in line for line in failed), undocumented.stdout
+    assert "MY_PROJECT_REQUEST_TIMEOUT" in undocumented.stdout
+    assert " passed" in documented.stdout

@@ -37,14 +37,14 @@ ADDED_DEPENDENCY = "six"
 T = TypeVar("T")
 
 
-def eventually(probe: Callable[[], T | None], what: str, deadline: float = DEADLINE) -> T:
+def eventually(probe: Callable[[], T | None], what: str, deadline: float = DEADLINE, poll: float = 1) -> T:
     """Call `probe` until it returns something other than None, or fail after `deadline` seconds."""
     stop = time.monotonic() + deadline
     while time.monotonic() < stop:
         result = probe()
         if result is not None:
             return result
-        time.sleep(1)
+        time.sleep(poll)
     pytest.fail(f"gave up after {deadline:.0f} s waiting for {what}")
 
 
@@ -199,17 +199,34 @@ def test_cli_compose_run_prints_the_default_commands_output(compose: Compose) ->
     assert "Hello, World!" in completed.stdout
 
 
+def container_state(compose: Compose, docker: DockerEngine) -> tuple[str, str]:
+    """The dev service's container and when it last started: both stay while the server reloads."""
+    (container,) = compose("ps", "--quiet", "dev").stdout.split()
+    return container, docker.call("inspect", "--format", "{{.State.StartedAt}}", container).stdout.strip()
+
+
 @kinds("web")
-def test_web_source_edit_is_served_under_watch(compose: Compose, tmp_path: Path, host_knows_the_dev_user: None) -> None:
+def test_web_source_edit_is_served_by_the_reloading_server_in_the_same_container(
+    compose: Compose, docker: DockerEngine, tmp_path: Path, host_knows_the_dev_user: None
+) -> None:
     app = compose.project.path / "src" / compose.project.package / "app.py"
     compose("build")
     with compose.watching(tmp_path / "watch.log"):
         eventually(compose.health, "the server to answer")
+        before = container_state(compose, docker)
+        saved = time.monotonic()
         app.write_text(app.read_text().replace('"status": "ok"', '"status": "edited"'))
 
-        body = eventually(lambda: b if (b := compose.health()) and "edited" in b else None, "the edit")
+        body = eventually(lambda: b if (b := compose.health()) and "edited" in b else None, "the edit", poll=0.1)
+        served_after = time.monotonic() - saved
+        after = container_state(compose, docker)
 
+    # The figure the issue asks for (at most 3 s), printed rather than asserted: a timing on a
+    # shared 2-core machine is a measurement, not a pass/fail check (pytest -s shows it).
+    print(f"edit served {served_after:.1f} s after the save")
     assert json.loads(body)["status"] == "edited"
+    assert after == before, "the container was restarted: the edit should only reload the server"
+    assert "Started reloader process" in compose.logs()
 
 
 @kinds("cli")
