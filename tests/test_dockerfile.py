@@ -121,6 +121,18 @@ def test_main_command_is_in_exec_form(dockerfile: DockerfileParser, instruction:
     assert all(isinstance(word, str) for word in words)
 
 
+def test_main_runs_the_launcher_under_dumb_init_with_no_default_arguments(dockerfile: DockerfileParser) -> None:
+    """The words after `docker run IMAGE` go to the launcher, which decides what to run: with
+    `dumb-init --` alone as the ENTRYPOINT, `docker run IMAGE --help` made dumb-init run `--help`."""
+    main = {
+        i["instruction"]: json.loads(i["value"])
+        for i in instructions_of_stage(dockerfile, "main")
+        if i["instruction"] in {"ENTRYPOINT", "CMD"}
+    }
+
+    assert main == {"ENTRYPOINT": ["dumb-init", "--", "/app/launch"], "CMD": []}
+
+
 def test_main_copies_the_dependencies_then_the_projects_own_files(dockerfile: DockerfileParser) -> None:
     """Two layers: a source edit or a release ships only the second, small one."""
     copies = [i["value"] for i in instructions_of_stage(dockerfile, "main") if i["instruction"] in {"COPY", "ADD"}]

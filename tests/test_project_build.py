@@ -11,8 +11,10 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 import pytest
 
@@ -298,26 +300,6 @@ def test_console_scripts_run_the_venvs_python(built: tuple[Project, Path]) -> No
     assert script.startswith("#!/app/.venv/bin/python\n")
 
 
-def test_launcher_starts_the_first_console_script(built: tuple[Project, Path]) -> None:
-    project, out = built
-    launch = out / "app/launch"
-
-    assert launch.read_text(encoding="utf-8") == f'#!/bin/sh\nexec {project.slug} "$@"\n'
-    assert launch.stat().st_mode & 0o111
-
-
-def test_launcher_starts_the_app_script_given(tmp_path: Path) -> None:
-    project = write_tree(tmp_path, {"pyproject.toml": '[project]\nscripts = { one = "a:b" }\n'})
-
-    assert project_build.launcher_script(project, tmp_path, "two --flag") == '#!/bin/sh\nexec two --flag "$@"\n'
-
-
-def test_launcher_falls_back_to_python_when_no_declared_script_was_installed(tmp_path: Path) -> None:
-    project = write_tree(tmp_path, {"pyproject.toml": '[project]\nscripts = { one = "a:b" }\n'})
-
-    assert project_build.launcher_script(project, tmp_path, "") == '#!/bin/sh\nexec python "$@"\n'
-
-
 def test_wheel_holds_no_git_ignored_file(default_project: Project, tmp_path: Path) -> None:
     project = default_project.copy_to(tmp_path / "src")
     (project.path / f"src/{project.package}/local.db").write_text("secret")
@@ -333,7 +315,7 @@ def test_wheel_holds_no_git_ignored_file(default_project: Project, tmp_path: Pat
 
 
 def test_command_line_build_reads_the_build_arguments_from_the_environment(
-    default_project: Project, tmp_path: Path
+    default_project: Project, tmp_path: Path, run_launcher: Callable[..., Launched]
 ) -> None:
     project = default_project.copy_to(tmp_path / "src")
 
@@ -345,4 +327,136 @@ def test_command_line_build_reads_the_build_arguments_from_the_environment(
     )
 
     launch = (tmp_path / "out/app/launch").read_text(encoding="utf-8")
-    assert launch == f'#!/bin/sh\nexec python -m {project.package} "$@"\n'
+    assert run_launcher(launch).command == ["python", "-m", project.package]
+
+
+# -- the launcher ---------------------------------------------------------------------------------
+# /app/launch, run by sh as dumb-init runs it in the image, with a PATH of stub programs that print
+# their process id, then their name and arguments: what the launcher ran, and how.
+
+STUB = '#!/bin/sh\nprintf "%s\\n" "$$" "${0##*/}" "$@"\n'
+APP = "my-project"
+# echo is a shell builtin too, and a file on PATH: what `docker run IMAGE echo hi` runs.
+PROGRAMS_ON_PATH = (APP, "python", "sh", "echo")
+
+
+class Launched(NamedTuple):
+    command: list[str]  # the program's name, then its arguments
+    in_place: bool  # the program replaced the launcher's process (exec) instead of being its child
+
+
+def executable(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def run_launcher(tmp_path: Path) -> Callable[..., Launched]:
+    """Run a launcher's text with arguments, in a folder that holds an executable `./run.sh` and a
+    plain `./notes.txt`; `tmp_path/elsewhere/tool` is executable but not on PATH."""
+    programs = tmp_path / "bin"
+    for name in PROGRAMS_ON_PATH:
+        executable(programs / name, STUB)
+    executable(tmp_path / "elsewhere" / "tool", STUB)
+    work = tmp_path / "work"
+    executable(work / "run.sh", STUB)
+    (work / "notes.txt").write_text("not a program\n", encoding="utf-8")
+
+    def run(launcher: str, *arguments: str) -> Launched:
+        launch = executable(tmp_path / "launch", launcher)
+        with subprocess.Popen(
+            ["/bin/sh", launch, *arguments], cwd=work, env={"PATH": str(programs)}, stdout=subprocess.PIPE, text=True
+        ) as process:
+            printed, _ = process.communicate(timeout=10)
+        assert process.returncode == 0, printed
+        pid, *command = printed.splitlines()
+        return Launched(command, int(pid) == process.pid)
+
+    return run
+
+
+@pytest.fixture
+def launcher(tmp_path: Path) -> str:
+    """The launcher of a project whose one console script, APP, was installed."""
+    project = write_tree(tmp_path / "project", {"pyproject.toml": f'[project]\nscripts = {{ {APP} = "a:b" }}\n'})
+    executable(tmp_path / "scripts" / APP, STUB)
+    return project_build.launcher_script(project, tmp_path / "scripts", "")
+
+
+def test_launcher_starts_the_first_console_script(
+    built: tuple[Project, Path], run_launcher: Callable[..., Launched]
+) -> None:
+    project, out = built
+    launch = out / "app/launch"
+
+    assert launch.stat().st_mode & 0o111
+    assert run_launcher(launch.read_text(encoding="utf-8")).command == [project.slug]
+
+
+def test_launcher_starts_the_app_script_given(tmp_path: Path, run_launcher: Callable[..., Launched]) -> None:
+    project = write_tree(tmp_path / "project", {"pyproject.toml": '[project]\nscripts = { one = "a:b" }\n'})
+
+    launcher = project_build.launcher_script(project, tmp_path, "python -m one")
+
+    assert run_launcher(launcher, "--flag").command == ["python", "-m", "one", "--flag"]
+
+
+def test_launcher_falls_back_to_python_when_no_declared_script_was_installed(
+    tmp_path: Path, run_launcher: Callable[..., Launched]
+) -> None:
+    project = write_tree(tmp_path / "project", {"pyproject.toml": '[project]\nscripts = { one = "a:b" }\n'})
+
+    launcher = project_build.launcher_script(project, tmp_path, "")
+
+    assert run_launcher(launcher).command == ["python"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param((), id="no-arguments"),
+        pytest.param(("--help",), id="long-option"),
+        pytest.param(("-x", "1"), id="short-option"),
+        pytest.param(("hello", "--name", "Ada"), id="subcommand-that-is-no-command"),
+        pytest.param(("export", "data.csv"), id="shell-builtin-that-is-no-file-on-path"),
+        pytest.param(("./notes.txt",), id="path-of-a-file-that-is-not-executable"),
+    ],
+)
+def test_launcher_starts_the_app_with_words_that_name_no_program(
+    launcher: str, run_launcher: Callable[..., Launched], arguments: tuple[str, ...]
+) -> None:
+    assert run_launcher(launcher, *arguments).command == [APP, *arguments]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "program"),
+    [
+        pytest.param(("python", "-c", "print(6*7)"), "python", id="python-on-path"),
+        pytest.param(("sh", "-c", "echo ok"), "sh", id="shell-on-path"),
+        pytest.param((APP, "serve"), APP, id="the-apps-own-script"),
+        pytest.param(("echo", "hi"), "echo", id="shell-builtin-that-is-a-file-on-path-too"),
+        pytest.param(("./run.sh", "now"), "run.sh", id="relative-executable-path"),
+    ],
+)
+def test_launcher_runs_words_that_name_a_program_as_the_command(
+    launcher: str, run_launcher: Callable[..., Launched], arguments: tuple[str, ...], program: str
+) -> None:
+    assert run_launcher(launcher, *arguments).command == [program, *arguments[1:]]
+
+
+def test_launcher_runs_an_executable_given_by_its_absolute_path(
+    launcher: str, run_launcher: Callable[..., Launched], tmp_path: Path
+) -> None:
+    program = tmp_path / "elsewhere" / "tool"
+
+    assert run_launcher(launcher, str(program), "--verbose").command == ["tool", "--verbose"]
+
+
+@pytest.mark.parametrize("arguments", [(), ("python",)], ids=["the-app", "a-command"])
+def test_launcher_replaces_itself_with_what_it_runs(
+    launcher: str, run_launcher: Callable[..., Launched], arguments: tuple[str, ...]
+) -> None:
+    """exec: in the image the program is dumb-init's own child, which receives the signals it relays."""
+    assert run_launcher(launcher, *arguments).in_place

@@ -17,7 +17,7 @@ class ExistingProject:
     name: str
     files: dict[str, str]
     lock_with: str | None  # "poetry1", "poetry2" or None: which Poetry writes poetry.lock
-    command: tuple[str, ...]  # what `docker run IMAGE` should be given; () means the default CMD
+    command: tuple[str, ...]  # what `docker run IMAGE` should be given; () starts the app
     expected_output: str
 
     def write(self, root: Path) -> Path:
@@ -195,12 +195,12 @@ package-mode = false
             "main.py": CLI.format(greeting="scripts only ok") + '\n\nif __name__ == "__main__":\n    main()\n',
         },
     ),
-    # Scripts declared, but Poetry 2 installs none in package mode false: the default command must
-    # not name one, so the launcher falls back to python, here given the script by `docker run`.
+    # Scripts declared, but Poetry 2 installs none in package mode false: the launcher must not
+    # name one, so its app is python, to which it hands `main.py`, a word that names no program.
     ExistingProject(
         name="scripts-only-with-scripts",
         lock_with="poetry2",
-        command=("/app/launch", "main.py"),
+        command=("main.py",),
         expected_output="scripts only with scripts ok\n",
         files={
             "pyproject.toml": """\

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 
 import pytest
@@ -69,6 +70,20 @@ def same_log_entry(documented: str, real: str) -> bool:
         return entry
 
     return comparable(documented) == comparable(real)
+
+
+def test_docs_cli_transcript_shows_what_the_image_prints(
+    docker: DockerEngine, image: str, locked_project: Project
+) -> None:
+    """docs/docker.md's Quick start session of the cli kind, each `docker run` with this test's image."""
+    outputs = transcript(console_blocks(locked_project.read("docs/docker.md"))["Quick start"])
+    runs = {command: printed for command, printed in outputs.items() if command.startswith("docker run ")}
+    assert "docker run --rm my-project hello --name Ada" in runs
+
+    for command, printed in runs.items():
+        words = shlex.split(command)
+        assert words[:4] == ["docker", "run", "--rm", "my-project"], command
+        assert docker.run(image, *words[4:]).splitlines() == printed, command
 
 
 def test_docs_service_transcript_shows_what_the_server_prints(

@@ -82,6 +82,43 @@ def test_runs_the_console_script_and_the_module(docker: DockerEngine, image: str
     assert docker.run(image, "python", "-m", "my_project", "hello", "--name", "module") == "Hello, module!\n"
 
 
+@pytest.fixture(params=["cli", "web"])
+def image_of_each_kind(request: pytest.FixtureRequest) -> str:
+    """The `main` image of each app kind, both built once per session."""
+    return str(request.getfixturevalue("image" if request.param == "cli" else "web_image"))
+
+
+def test_an_option_after_the_image_name_reaches_the_app(docker: DockerEngine, image_of_each_kind: str) -> None:
+    """`docker run IMAGE --help` once made dumb-init look for a program named `--help`."""
+    assert docker.run(image_of_each_kind, "--help").startswith("Usage: my-project [OPTIONS] [COMMAND] [ARGS]...\n")
+
+
+def test_a_subcommand_after_the_image_name_reaches_the_app(docker: DockerEngine, image: str) -> None:
+    assert docker.run(image, "hello", "--name", "Ada") == "Hello, Ada!\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "printed"),
+    [(("python", "-c", "print(6*7)"), "42\n"), (("sh", "-c", "echo ok"), "ok\n")],
+    ids=["python", "sh"],
+)
+def test_a_program_after_the_image_name_runs_as_the_command(
+    docker: DockerEngine, image_of_each_kind: str, command: tuple[str, ...], printed: str
+) -> None:
+    assert docker.run(image_of_each_kind, *command) == printed
+
+
+def test_the_command_is_dumb_inits_only_child_with_no_shell_left_between(docker: DockerEngine, image: str) -> None:
+    """The launcher execs what it runs, so the signals dumb-init relays reach it. Not asserted: PID
+    2, which engines need not give dumb-init's child (this one gave it 6 or 7)."""
+    probe = (
+        "import os; processes = [p for p in os.listdir('/proc') if p.isdigit()];"
+        "print(os.getppid(), open('/proc/1/cmdline').read().split(chr(0))[0], len(processes))"
+    )
+
+    assert docker.run(image, "python", "-c", probe) == "1 dumb-init 2\n"
+
+
 def test_oci_labels_come_from_build_arguments(
     docker: DockerEngine, build_image: Callable[..., Build], locked_project: Project
 ) -> None:

@@ -5,8 +5,9 @@
         dependencies, and copy poetry.lock beside it. Needs only the standard library.
     python project_build.py build DEST
         Build the project and the path dependencies it needs as wheels, install them (without
-        their dependencies) under DEST as if into /app/.venv, and write DEST/app/launch. Run by
-        Poetry's own Python: it uses poetry-core, dulwich and installer from Poetry's environment.
+        their dependencies) under DEST as if into /app/.venv, and write DEST/app/launch, the
+        image's entrypoint after dumb-init. Run by Poetry's own Python: it uses poetry-core,
+        dulwich and installer from Poetry's environment.
         The Dockerfile's build arguments POETRY_EXTRAS, POETRY_ALL_EXTRAS, POETRY_WITH_GROUPS and
         APP_SCRIPT, set in its environment, are the defaults of its options (see --help).
 
@@ -246,15 +247,47 @@ def install_wheel(wheel: Path, destdir: Path) -> None:
         install(source, destination, additional_metadata={})
 
 
+# /app/launch up to its last line, which starts the app. POSIX sh: the base image's /bin/sh is dash.
+LAUNCHER = """\
+#!/bin/sh
+# The image's ENTRYPOINT: dumb-init runs this with the words after `docker run IMAGE`. Like the
+# docker-entrypoint.sh of Node's official image, it starts the app with them unless the first one
+# names a program, which it runs instead: `docker run IMAGE --help` or `docker run IMAGE hello`
+# reach the app, `docker run IMAGE python` or `docker run IMAGE sh -c '...'` run as typed.
+
+# A program is an executable file at that path or on PATH. `command -v` would also accept a shell
+# builtin (`export`, which exec cannot run) and, in dash, a file that is not executable.
+is_program() (
+    case $1 in
+        "" | -*) return 1 ;;
+        */*) [ -f "$1" ] && [ -x "$1" ]; return ;;
+    esac
+    # PATH split at its colons and nowhere else, no wildcards expanded; in this subshell only.
+    IFS=:
+    set -f
+    for folder in $PATH; do
+        if [ -f "$folder/$1" ] && [ -x "$folder/$1" ]; then return 0; fi
+    done
+    return 1
+)
+
+# exec: what runs replaces this shell, so it is dumb-init's child and gets the signals it relays.
+if is_program "$1"; then
+    exec "$@"
+fi
+"""
+
+
 def launcher_script(project: Path, installed_scripts: Path, app_script: str) -> str:
-    """The command `docker run IMAGE` starts: APP_SCRIPT, else the project's first console script
-    that the install put in the venv, else python (a non-package project gets no scripts)."""
+    """/app/launch, the image's entrypoint after dumb-init. The app it starts is APP_SCRIPT, else
+    the project's first console script that the install put in the venv, else python (a
+    non-package project gets no scripts)."""
     pyproject = read_pyproject(project)
     poetry = pyproject.get("tool", {}).get("poetry", {})
     declared = [*pyproject.get("project", {}).get("scripts", {}), *poetry.get("scripts", {})]
     installed = [name for name in declared if (installed_scripts / name).exists()]
     command = app_script or next(iter(installed), "python")
-    return f'#!/bin/sh\nexec {command} "$@"\n'
+    return f'{LAUNCHER}exec {command} "$@"\n'
 
 
 def build(
