@@ -1,7 +1,8 @@
-"""The template README's promises: the tools it asks for, and its length.
+"""The template README's promises: the files a bake makes, the tools it asks for, and its length.
 
-What it shows is checked against what the template does: the prerequisites' versions against the
-pins the tests run with, and the Compose link command by running it into a private home.
+What it shows is checked against what the template does: the "What you get" tree against real
+bakes, the prerequisites' versions against the pins the tests run with, and the Compose link
+command by running it into a private home.
 """
 
 from __future__ import annotations
@@ -12,21 +13,74 @@ import shlex
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from markdown_it import MarkdownIt
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from tests.readme_commands import console_blocks
-from tests.template import CHOICES, COOKIECUTTER_JSON, TEMPLATE_DIR
+from tests.conftest import Project
+from tests.readme_commands import console_blocks, fenced_blocks
+from tests.template import APP_KINDS, CHOICES, COOKIECUTTER_JSON, TEMPLATE_DIR
+
+Bake = Callable[..., Project]
 
 README_PATH = TEMPLATE_DIR / "README.md"
 README = README_PATH.read_text(encoding="utf-8")
 # The README is the front door; what maintainers need lives in docs/ (docs/maintaining.md).
 MAX_WORDS = 2500
+
+
+# --- What you get ------------------------------------------------------------------------------
+
+# Every answer that can change which files a bake makes: each app kind baked as many times as the
+# longest choice list, the i-th bake taking the i-th choice of every other variable (from the start
+# again where a list is shorter), so that every choice of cookiecutter.json is baked with each kind
+# and a new choice is baked without editing this test. No git repository: `.git` is git's, not a
+# file of the template.
+OTHER_CHOICES = {variable: choices for variable, choices in CHOICES.items() if variable != "app_kind"}
+TOP_LEVEL_BAKES = [
+    pytest.param(
+        {"app_kind": kind, **answers, "init_git_repository": False},
+        id=",".join(f"{variable}={choice}" for variable, choice in {"app_kind": kind, **answers}.items()),
+    )
+    for kind in APP_KINDS
+    for answers in (
+        {variable: choices[index % len(choices)] for variable, choices in OTHER_CHOICES.items()}
+        for index in range(max(map(len, OTHER_CHOICES.values())))
+    )
+]
+TREE_ENTRY = re.compile(r"^[├└]── (?P<path>\S+)")
+
+
+def tree_top_level_names() -> list[str]:
+    """The first path component of each entry of the README's "What you get" tree."""
+    (tree,) = fenced_blocks(README, "text")["What you get"]
+    entries = [found["path"] for line in tree.splitlines() if (found := TREE_ENTRY.match(line))]
+    return [entry.split("/", 1)[0] for entry in entries]
+
+
+def top_level_names(project: Project) -> set[str]:
+    return {path.name for path in project.path.iterdir()}
+
+
+@pytest.mark.parametrize("answers", TOP_LEVEL_BAKES)
+def test_what_you_get_names_every_top_level_file_and_folder_a_bake_makes(bake: Bake, answers: dict[str, Any]) -> None:
+    made = top_level_names(bake(**answers))
+
+    assert made - set(tree_top_level_names()) == set()
+
+
+def test_every_entry_of_what_you_get_is_made_by_some_bake(bake: Bake) -> None:
+    made = set().union(*(top_level_names(bake(**param.values[0])) for param in TOP_LEVEL_BAKES))
+    shown = tree_top_level_names()
+
+    assert set(shown) - made == set()
 
 
 # --- Prerequisites -----------------------------------------------------------------------------
