@@ -18,7 +18,7 @@ $(NODE_TOOLS): tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --silent
 	touch $@
 
-# Everything: lint, then every test, Docker and slow ones included (see README.md, "Develop").
+# Everything: lint, then every test, Docker and slow ones included (see docs/maintaining.md).
 test: lint $(NODE_TOOLS)
 	$(BIN)/pytest --numprocesses 2 --dist loadfile
 
@@ -59,8 +59,8 @@ demo: $(BIN)/.installed
 		&& export POETRY_PYPI_MIRROR_URL="$$(cd $(CURDIR) && python -c 'from tests.conftest import package_index_url; print(package_index_url())')" \
 		&& poetry install && poetry run my-project
 
-# Figures for docs/performance.md, which README.md's Performance section links: the sample and a
-# realistic service built four ways, and a load test of the web kind's image. About 40 minutes
+# Figures for docs/performance.md, which README.md links: the sample and a realistic service
+# built four ways, and a load test of the web kind's image. About 40 minutes
 # on 2 cores; it empties the machine's whole Docker build cache. A quick look: make bench BENCH_ARGS="--rounds 1 --part web".
 BENCH_ARGS ?=
 bench: $(BIN)/.installed

@@ -1,7 +1,7 @@
 """Measure the generated image beside two well-known recipes, in one run: `make bench`.
 
 Three parts, each printed as a Markdown table, and with --write written into docs/performance.md
-(between its "bench:start" and "bench:end" markers), which README.md's Performance section links:
+(between its "bench:start" and "bench:end" markers, leaving the rest of the page as written):
   sample   the default baked project (a small click app), built with the generated Dockerfile
            ("ours"), a single-stage Poetry build as tutorials write it
            (scripts/baselines/tutorial.Dockerfile), the Poetry export recipe

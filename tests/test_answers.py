@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import tool
+from tests.readme_commands import fenced_blocks
 from tests.template import COOKIECUTTER_JSON, TEMPLATE_DIR
 
 PROMPTS = COOKIECUTTER_JSON["__prompts__"]
@@ -205,8 +206,8 @@ def test_replay_without_the_rules_variables_is_still_checked(
 
 def test_readme_shows_the_refusal_that_its_sample_command_prints(tmp_path: Path) -> None:
     readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
-    block = readme.split("every broken rule is reported in one run, one line\neach:\n\n```text\n", 1)[1]
-    command, *shown_output = block.split("\n```", 1)[0].split("\n")
+    (block,) = [text for text in fenced_blocks(readme, "text")["Generate a project"] if text.startswith("$ ")]
+    command, *shown_output = block.splitlines()
     answers = shlex.split(command.removeprefix("$ cookiecutter gh:<org>/poetry-docker-template --no-input "))
 
     completed = run_cookiecutter(tmp_path, *answers)

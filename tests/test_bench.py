@@ -194,10 +194,21 @@ def test_write_report_refuses_a_page_without_the_markers(tmp_path: Path) -> None
         write_report(page, ["table"])
 
 
+def test_make_bench_keeps_the_hand_written_sections_of_the_performance_page(tmp_path: Path) -> None:
+    page = tmp_path / "performance.md"
+    page.write_text(PERFORMANCE_PAGE.read_text(encoding="utf-8"), encoding="utf-8")
+    hand_written = PERFORMANCE_PAGE.read_text(encoding="utf-8").split(START, 1)[0]
+
+    write_report(page, ["new table"])
+
+    assert "## The goals, as reached in the last run" in hand_written
+    assert page.read_text(encoding="utf-8").startswith(hand_written + START)
+
+
 def test_make_bench_writes_into_the_page_the_readme_links() -> None:
     makefile = (TEMPLATE_DIR / "Makefile").read_text(encoding="utf-8")
     readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
 
     assert "scripts.bench_image --write docs/performance.md" in makefile
-    assert "](docs/performance.md)" in readme[readme.index("## Performance") :]
+    assert "](docs/performance.md)" in readme
     assert START in PERFORMANCE_PAGE.read_text(encoding="utf-8")

@@ -20,6 +20,8 @@ from tests.readme_commands import console_blocks
 from tests.template import DROP_IN_FILES, TEMPLATE_DIR
 
 DOCUMENTS = ("docs/docker.md", "README.md")
+# The template repository's own README and docs pages, which name build arguments too.
+TEMPLATE_DOCUMENTS = (TEMPLATE_DIR / "README.md", *sorted((TEMPLATE_DIR / "docs").glob("*.md")))
 BUILD_ARG = re.compile(r"--build-arg[ =]([A-Z][A-Z0-9_]*)")
 TARGET = re.compile(r"--target[ =]([a-z][a-z0-9-]*)")
 
@@ -42,7 +44,8 @@ def dockerfile_stages(project: Project) -> list[str]:
 
 def documented_texts(project: Project) -> dict[str, str]:
     texts = {name: project.read(name) for name in DOCUMENTS}
-    texts["template README.md"] = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    for page in TEMPLATE_DOCUMENTS:
+        texts[f"template {page.relative_to(TEMPLATE_DIR)}"] = page.read_text(encoding="utf-8")
     return texts
 
 

@@ -7,7 +7,7 @@ import tomllib
 
 from tests.template import TEMPLATE_DIR
 
-# A release heading as the README's "Release the template" writes it: ## [X.Y.Z] - YYYY-MM-DD
+# A release heading as docs/maintaining.md's "Release the template" writes it: ## [X.Y.Z] - YYYY-MM-DD
 RELEASE_HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})$", re.MULTILINE)
 
 

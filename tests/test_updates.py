@@ -115,6 +115,7 @@ def test_cookiecutter_bakes_the_tagged_release_of_a_git_template(template_reposi
 
 
 ROOT_README = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+MAINTAINING = (TEMPLATE_DIR / "docs" / "maintaining.md").read_text(encoding="utf-8")
 RELEASE_VERSION = tomllib.loads((TEMPLATE_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 TEMPLATE_URL_IN_README = "https://github.com/<org>/poetry-docker-template"
 
@@ -146,10 +147,10 @@ def run_as_user(cwd: Path, command: str, tmp_path: Path) -> subprocess.Completed
     )
 
 
-def test_readme_release_commands_tag_a_release_that_the_readme_bake_commands_check_out(
+def test_documented_release_commands_tag_a_release_that_the_readme_bake_commands_check_out(
     template_repository: Path, published_template: Path, tmp_path: Path
 ) -> None:
-    tag_command, push_command = console_blocks(ROOT_README)["Release the template"]
+    tag_command, push_command = console_blocks(MAINTAINING)["Release the template"]
     for command in (tag_command, push_command):
         done = run_as_user(template_repository, command.replace("X.Y.Z", RELEASE_VERSION), tmp_path)
         assert done.returncode == 0, done.stderr
