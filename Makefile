@@ -64,7 +64,7 @@ demo: $(BIN)/.installed
 # on 2 cores; it empties the machine's whole Docker build cache. A quick look: make bench BENCH_ARGS="--rounds 1 --part web".
 BENCH_ARGS ?=
 bench: $(BIN)/.installed
-	$(BIN)/python -m scripts.bench_image --write docs/performance.md $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks --write docs/performance.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache tests/tools/node_modules

@@ -15,10 +15,21 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-SUPPORTED_PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
-APP_KINDS = ("cli", "web")
-LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary")
-CONTAINER_REGISTRIES = ("ghcr", "none")
+# The choices cookiecutter offers, read from cookiecutter.json, the one place they are written;
+# the rules check them again for answers that skip its prompt (replay files, user configs). The
+# file is found from this module's own place: cookiecutter imports it from the template itself
+# (it puts the template's root on sys.path to load hooks/extensions.py), as the tests do, never
+# from a copy (only hooks/post_gen_project.py runs from a temporary file, and it does not import
+# this module).
+COOKIECUTTER_JSON = json.loads((Path(__file__).parent.parent / "cookiecutter.json").read_text(encoding="utf-8"))
+# Oldest first, as the refusals list them (cookiecutter.json puts the default first).
+SUPPORTED_PYTHON_VERSIONS = tuple(
+    sorted(COOKIECUTTER_JSON["python_version"], key=lambda version: tuple(map(int, version.split("."))))
+)
+APP_KINDS = tuple(COOKIECUTTER_JSON["app_kind"])
+LICENSES = tuple(COOKIECUTTER_JSON["license"])
+CONTAINER_REGISTRIES = tuple(COOKIECUTTER_JSON["container_registry"])
+
 MAX_NAME_LENGTH = 64
 SHORT_REPR = reprlib.Repr()
 SHORT_REPR.maxstring = 80

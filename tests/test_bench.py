@@ -1,4 +1,4 @@
-"""The benchmark's pure parts (scripts/bench_*.py): its arithmetic, its tables, the service it writes.
+"""The benchmark's pure parts (benchmarks/): its arithmetic, its tables, the service it writes.
 
 No Docker and no network: `make bench` itself is run by hand (docs/performance.md).
 """
@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from scripts import bench_load, bench_service
-from scripts.bench_builds import RECIPES, with_dependency, with_next_patch_version
-from scripts.bench_image import END, SAMPLE_FIGURES, SERVICE_FIGURES, START, write_report
-from scripts.bench_load import LoadResult
-from scripts.bench_table import Figure, comparison_table, medians, ratio, simple_table, target_cell
+from benchmarks import load, service
+from benchmarks.builds import RECIPES, with_dependency, with_next_patch_version
+from benchmarks.load import LoadResult
+from benchmarks.run import END, SAMPLE_FIGURES, SERVICE_FIGURES, START, write_report
+from benchmarks.table import Figure, comparison_table, medians, ratio, simple_table, target_cell
 from tests.template import TEMPLATE_DIR
 
 ROUNDS = [
@@ -111,7 +111,7 @@ def test_load_result_cells_name_each_kind_of_error_with_its_count() -> None:
 
 def test_service_pyproject_lists_the_typical_production_dependency_set() -> None:
     # Resolved, these nine come to about 35 distributions (33 with the lock of 2026-12-02).
-    project = tomllib.loads(bench_service.pyproject("3.13"))["project"]
+    project = tomllib.loads(service.pyproject("3.13"))["project"]
     requirements = {Requirement(text).name: Requirement(text).extras for text in project["dependencies"]}
     assert requirements == {
         "fastapi": set(),
@@ -127,29 +127,29 @@ def test_service_pyproject_lists_the_typical_production_dependency_set() -> None
 
 
 def test_service_pyproject_names_its_console_script_and_the_python_asked_for() -> None:
-    project = tomllib.loads(bench_service.pyproject("3.13"))["project"]
+    project = tomllib.loads(service.pyproject("3.13"))["project"]
     assert project["requires-python"] == ">=3.13"
-    assert project["scripts"] == {bench_service.NAME: f"{bench_service.PACKAGE}.main:main"}
+    assert project["scripts"] == {service.NAME: f"{service.PACKAGE}.main:main"}
 
 
 def test_service_python_files_parse_and_include_the_file_a_source_edit_changes() -> None:
-    files = bench_service.files("3.13")
+    files = service.files("3.13")
     for text in (text for path, text in files.items() if path.endswith(".py")):
         ast.parse(text)
-    assert bench_service.SOURCE_FILE in files
+    assert service.SOURCE_FILE in files
 
 
 def test_version_bump_changes_the_last_number_of_the_version_and_nothing_else() -> None:
-    before = bench_service.pyproject("3.13")
+    before = service.pyproject("3.13")
     after = with_next_patch_version(before)
     assert tomllib.loads(after)["project"]["version"] == "0.1.1"
     assert after == before.replace('version = "0.1.0"', 'version = "0.1.1"')
 
 
 def test_adding_a_dependency_appends_it_to_the_project_dependencies() -> None:
-    after = tomllib.loads(with_dependency(bench_service.pyproject("3.13"), "tomli-w>=1,<2"))
+    after = tomllib.loads(with_dependency(service.pyproject("3.13"), "tomli-w>=1,<2"))
     assert after["project"]["dependencies"][-1] == "tomli-w>=1,<2"
-    assert len(after["project"]["dependencies"]) == len(bench_service.DEPENDENCIES) + 1
+    assert len(after["project"]["dependencies"]) == len(service.DEPENDENCIES) + 1
 
 
 PERFORMANCE_PAGE = TEMPLATE_DIR / "docs" / "performance.md"
@@ -157,7 +157,6 @@ PERFORMANCE_PAGE = TEMPLATE_DIR / "docs" / "performance.md"
 
 def test_performance_page_states_the_load_tests_bounds_as_the_benchmark_sets_them() -> None:
     performance = PERFORMANCE_PAGE.read_text(encoding="utf-8")
-    load = bench_load
     stated = f"{load.REQUESTS} `GET /health`, {load.CONCURRENCY} at once, within {load.TIME_LIMIT:.0f} s"
     assert stated in " ".join(performance.split())
 
@@ -209,6 +208,6 @@ def test_make_bench_writes_into_the_page_the_readme_links() -> None:
     makefile = (TEMPLATE_DIR / "Makefile").read_text(encoding="utf-8")
     readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
 
-    assert "scripts.bench_image --write docs/performance.md" in makefile
+    assert "-m benchmarks --write docs/performance.md" in makefile
     assert "](docs/performance.md)" in readme
     assert START in PERFORMANCE_PAGE.read_text(encoding="utf-8")

@@ -27,10 +27,8 @@ ACCEPTED: dict[str, list[str]] = {
         "https://git.example.org:8443/team/app.name",
     ],
     "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "v1.2.3"],
-    "app_kind": ["cli", "web"],
-    "python_version": ["3.11", "3.12", "3.13", "3.14"],
-    "license": ["MIT", "Apache-2.0", "BSD-3-Clause", "Proprietary"],
-    "container_registry": ["ghcr", "none"],
+    # Every choice cookiecutter.json offers, so that a new one is accepted without a new row.
+    **CHOICES,
 }
 
 # (value, a fragment of the rule the message must state)

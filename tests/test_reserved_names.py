@@ -18,22 +18,24 @@ from typing import Any
 import pytest
 
 from scripts import refresh_reserved_names as refresh
+from scripts.reserved_names import locks, wheels
+from scripts.reserved_names.common import ROOT, cookiecutter_json, normalized, python_versions
 from tests.conftest import Project, package_index_environment, tool
 
 RESERVED: dict[str, Any] = json.loads(refresh.RESERVED_NAMES.read_text(encoding="utf-8"))
-SNAPSHOTS = [pytest.param(snapshot, id=snapshot.path.name) for snapshot in refresh.snapshots()]
+SNAPSHOTS = [pytest.param(snapshot, id=snapshot.path.name) for snapshot in locks.snapshots()]
 REFRESH_COMMAND = ".venv/bin/python -m scripts.refresh_reserved_names"
 
 
 def app_kind_answers(kind: str) -> dict[str, str]:
     """The answers that bake one app kind (none while cookiecutter.json has no app_kind choice)."""
-    return {"app_kind": kind} if "app_kind" in refresh.cookiecutter_json() else {}
+    return {"app_kind": kind} if "app_kind" in cookiecutter_json() else {}
 
 
 def run_check(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "scripts.refresh_reserved_names", "--check", *map(str, arguments)],
-        cwd=refresh.ROOT,
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
@@ -61,20 +63,20 @@ def test_check_reports_a_missing_name_on_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
-def test_every_app_kind_and_python_version_has_a_snapshot(snapshot: refresh.Snapshot) -> None:
+def test_every_app_kind_and_python_version_has_a_snapshot(snapshot: locks.Snapshot) -> None:
     assert snapshot.path.is_file(), f"no {snapshot.path.name}: run {REFRESH_COMMAND}"
 
 
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
-def test_every_package_of_a_snapshot_is_a_reserved_distribution(snapshot: refresh.Snapshot) -> None:
-    locked = refresh.locked_packages(snapshot.path.read_text(encoding="utf-8"))
+def test_every_package_of_a_snapshot_is_a_reserved_distribution(snapshot: locks.Snapshot) -> None:
+    locked = locks.locked_packages(snapshot.path.read_text(encoding="utf-8"))
     assert locked, "a snapshot with no packages cannot be a lock of the generated project"
     assert sorted(set(locked) - set(RESERVED["distributions"])) == []
 
 
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
 def test_snapshot_is_the_lock_of_the_template_as_it_is(
-    bake: Callable[..., Project], snapshot: refresh.Snapshot, tmp_path: Path
+    bake: Callable[..., Project], snapshot: locks.Snapshot, tmp_path: Path
 ) -> None:
     """A dependency added to the template without a refresh makes the snapshot stale (offline)."""
     baked = bake(python_version=snapshot.python, **app_kind_answers(snapshot.kind))
@@ -91,10 +93,10 @@ def test_snapshot_is_the_lock_of_the_template_as_it_is(
 
 
 def test_names_were_read_from_every_locked_wheel() -> None:
-    locks = [snapshot.path.read_text(encoding="utf-8") for snapshot in refresh.snapshots()]
-    contents = json.loads(refresh.WHEEL_CONTENTS.read_text(encoding="utf-8"))
-    assert [key for key in refresh.required_wheels(locks) if key not in contents] == []
-    assert refresh.unlocked_wheels(locks, contents) == []
+    lock_texts = [snapshot.path.read_text(encoding="utf-8") for snapshot in locks.snapshots()]
+    contents = json.loads(wheels.WHEEL_CONTENTS.read_text(encoding="utf-8"))
+    assert [key for key in wheels.required_wheels(lock_texts) if key not in contents] == []
+    assert wheels.unlocked_wheels(lock_texts, contents) == []
 
 
 # Names that broke a generated project (robustness, second round, items 1 and 2), in the list that
@@ -120,7 +122,7 @@ def test_import_names_of_the_tree_are_reserved(name: str) -> None:
 
 @pytest.mark.parametrize("name", DISTRIBUTIONS)
 def test_distributions_of_the_tree_are_reserved_by_normalized_name(name: str) -> None:
-    assert refresh.normalized(name) in RESERVED["distributions"]
+    assert normalized(name) in RESERVED["distributions"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -134,7 +136,7 @@ def test_standard_library_names_of_each_supported_python_are_reserved(version: s
 
 
 def test_standard_library_is_recorded_for_every_supported_python() -> None:
-    assert list(RESERVED["stdlib_modules"]) == refresh.python_versions()
+    assert list(RESERVED["stdlib_modules"]) == python_versions()
 
 
 def test_standard_library_of_this_interpreter_is_recorded_as_it_reports_it() -> None:
@@ -145,7 +147,7 @@ def test_standard_library_of_this_interpreter_is_recorded_as_it_reports_it() -> 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", refresh.app_kinds())
+@pytest.mark.parametrize("kind", locks.app_kinds())
 def test_a_fresh_lock_of_the_default_project_holds_only_reserved_distributions(
     bake: Callable[..., Project], kind: str, tmp_path: Path
 ) -> None:
@@ -153,7 +155,7 @@ def test_a_fresh_lock_of_the_default_project_holds_only_reserved_distributions(
     baked = bake(**app_kind_answers(kind))
     project = baked.copy_to(tmp_path / baked.slug)
     project.run(tool("poetry"), "lock", "--no-interaction", env=package_index_environment())
-    locked = refresh.locked_packages(project.read("poetry.lock"))
+    locked = locks.locked_packages(project.read("poetry.lock"))
     missing = sorted(set(locked) - set(RESERVED["distributions"]))
     assert missing == [], (
         f"the {kind} project's dependency tree now holds {', '.join(missing)}, which "

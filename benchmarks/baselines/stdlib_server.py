@@ -9,7 +9,7 @@ figures beside the new one's. Do not improve it; a better baseline would flatter
 
 Run it with any Python 3.11+, no dependencies:
 
-    python scripts/baselines/stdlib_server.py --host 127.0.0.1 --port 8000
+    python benchmarks/baselines/stdlib_server.py --host 127.0.0.1 --port 8000
 
 The original module's text follows, with `from my_project import __version__` replaced by the
 version the sample had.

@@ -1,4 +1,4 @@
-# Baseline for scripts/bench_image.py, not part of the template: a single-stage Poetry build as
+# Baseline for benchmarks/run.py, not part of the template: a single-stage Poetry build as
 # most tutorials write it (pip-installed Poetry, no virtualenv, `poetry install --only main`).
 # Only changes for the benchmark: the pinned versions, and the mirror plugin so that Poetry can
 # use an index that serves only the simple API (empty PYPI_MIRROR_URL: plain PyPI).

@@ -1,4 +1,4 @@
-# Baseline for scripts/bench_image.py, not part of the template: uv's documented multi-stage
+# Baseline for benchmarks/run.py, not part of the template: uv's documented multi-stage
 # recipe (astral-sh/uv-docker-example, multistage.Dockerfile), with uv installed by pip on the
 # same base image instead of taken from uv's own image, which cannot be pulled everywhere.
 ARG PYTHON_IMAGE=python:3.13-slim

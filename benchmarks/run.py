@@ -4,19 +4,19 @@ Three parts, each printed as a Markdown table, and with --write written into doc
 (between its "bench:start" and "bench:end" markers, leaving the rest of the page as written):
   sample   the default baked project (a small click app), built with the generated Dockerfile
            ("ours"), a single-stage Poetry build as tutorials write it
-           (scripts/baselines/tutorial.Dockerfile), the Poetry export recipe
-           (scripts/baselines/export.Dockerfile) and uv's documented multi-stage recipe
-           (scripts/baselines/uv.Dockerfile); build and run-time figures (scripts/bench_builds.py,
-           scripts/bench_runtime.py).
-  service  a realistic FastAPI service of about 35 distributions (scripts/bench_service.py),
+           (benchmarks/baselines/tutorial.Dockerfile), the Poetry export recipe
+           (benchmarks/baselines/export.Dockerfile) and uv's documented multi-stage recipe
+           (benchmarks/baselines/uv.Dockerfile); build and run-time figures (benchmarks/builds.py,
+           benchmarks/runtime.py).
+  service  a realistic FastAPI service of about 35 distributions (benchmarks/service.py),
            built the same four ways; build figures and the time to its first 200.
   web      the web kind's image (app_kind=web) under a bounded load on loopback beside the frozen
-           standard-library server it replaced (scripts/bench_web.py, scripts/bench_load.py).
+           standard-library server it replaced (benchmarks/web.py, benchmarks/load.py).
 Ratios divide ours by uv's recipe; targets are reported, never asserted. The exit status is 1
 only when the web image loses or fails a request under load.
 
-Run from the repository root: `make bench`, or `.venv/bin/python -m scripts.bench_image --rounds 1
---part web` for a quick look. The sample and service parts empty the machine's whole Docker build
+Run from the repository root: `make bench`, or `.venv/bin/python -m benchmarks --rounds 1 --part
+web` for a quick look. The sample and service parts empty the machine's whole Docker build
 cache (`docker builder prune --all --force`, cache mounts included) before every cold build: run
 them where that is acceptable. A full run (3 rounds, every part) takes about 30 minutes on 2 cores.
 """
@@ -32,11 +32,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts import bench_builds as builds
-from scripts import bench_load, bench_service, bench_web
-from scripts import bench_runtime as runtime
-from scripts.bench_projects import PYTHON_VERSION, bake, write_service
-from scripts.bench_table import Figure, Round, comparison_table, medians, ratio, simple_table, target_cell
+from benchmarks import builds, load, runtime, service, web
+from benchmarks.projects import PYTHON_VERSION, bake, write_service
+from benchmarks.table import Figure, Round, comparison_table, medians, ratio, simple_table, target_cell
 from tests.docker.engine import DockerEngine
 
 PARTS = ("sample", "service", "web")
@@ -127,7 +125,9 @@ def write_report(page: Path, report: list[str]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", "--runs", type=int, default=3, help="rounds to take the median of (default: 3)")
     parser.add_argument("--part", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure (default: all)")
     parser.add_argument("--write", type=Path, help="the page whose marked section gets the report")
@@ -155,8 +155,8 @@ def main() -> int:
                 *version_bump_lines(rounds, bench),
             ]
         if sample and "service" in arguments.part:
-            service = write_service(Path(scratch) / "service", generated=sample)
-            bench = builds.BuildBench(docker, service, "service", base, bench_service.SOURCE_FILE)
+            project = write_service(Path(scratch) / "service", generated=sample)
+            bench = builds.BuildBench(docker, project, "service", base, service.SOURCE_FILE)
             rounds = build_part(bench, arguments.rounds, service_round)
             report += ["", "### A realistic FastAPI service (about 35 distributions)", ""]
             report += [
@@ -166,21 +166,15 @@ def main() -> int:
             ]
         if "web" in arguments.part:
             print("web: load test ...", file=sys.stderr)
-            web = bench_web.web_image(docker, bake(Path(scratch) / "web", app_kind="web"), base)
-            stdlib = bench_web.stdlib_server(docker, base)
-            web_clean = web.load.clean
-            limits = (
-                f"{bench_load.REQUESTS} requests, {bench_load.CONCURRENCY} at once, {bench_load.TIME_LIMIT:.0f} s limit"
-            )
+            ours = web.web_image(docker, bake(Path(scratch) / "web", app_kind="web"), base)
+            stdlib = web.stdlib_server(docker, base)
+            web_clean = ours.load.clean
+            limits = f"{load.REQUESTS} requests, {load.CONCURRENCY} at once, {load.TIME_LIMIT:.0f} s limit"
             report += ["", f"### Load test of GET /health on loopback, once ({limits})", ""]
-            report += simple_table({"web kind's image": web.cells(), "standard-library server": stdlib.cells()})
+            report += simple_table({"web kind's image": ours.cells(), "standard-library server": stdlib.cells()})
     print("\n".join(report))
     if arguments.write:
         write_report(arguments.write, report)
     if not web_clean:
         print("\nThe web image lost or failed requests under load (see the table).", file=sys.stderr)
     return 0 if web_clean else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import findpython
 
-from scripts import bench_service
+from benchmarks import service
 from tests.conftest import package_index_environment, package_index_url, tool
 from tests.template import COOKIECUTTER_JSON, TEMPLATE_DIR
 
@@ -62,6 +62,6 @@ def bake(output_dir: Path, **answers: str) -> Path:
 
 def write_service(output_dir: Path, *, generated: Path) -> Path:
     """The realistic service, with the drop-in files of the `generated` project."""
-    project = bench_service.write(output_dir, PYTHON_VERSION, generated=generated)
+    project = service.write(output_dir, PYTHON_VERSION, generated=generated)
     lock(project)
     return project

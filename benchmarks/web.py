@@ -2,7 +2,7 @@
 
 Both serve GET /health on 127.0.0.1 from a container on the same base image: the web kind's
 image (FastAPI on uvicorn, built from the generated Dockerfile), and the standard-library server
-that the sample served before the web kind replaced it (scripts/baselines/stdlib_server.py, run
+that the sample served before the web kind replaced it (benchmarks/baselines/stdlib_server.py, run
 by the base image's own Python).
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench_builds import BASELINES
-from scripts.bench_load import LoadResult, load
-from scripts.bench_server import Server, free_port, serving
+from benchmarks.builds import BASELINES
+from benchmarks.load import LoadResult, load
+from benchmarks.server import Server, free_port, serving
 from tests.conftest import package_index_url
 from tests.docker.engine import DockerEngine
 

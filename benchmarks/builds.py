@@ -14,7 +14,7 @@ from pathlib import Path
 
 import tomlkit
 
-from scripts.bench_projects import LOCK_FILES, lock, lock_with_uv
+from benchmarks.projects import LOCK_FILES, lock, lock_with_uv
 from tests.conftest import package_index_url
 from tests.docker.engine import Build, DockerEngine
 

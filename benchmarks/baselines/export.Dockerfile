@@ -1,4 +1,4 @@
-# Baseline for scripts/bench_image.py, not part of the template: the "Poetry export" recipe of
+# Baseline for benchmarks/run.py, not part of the template: the "Poetry export" recipe of
 # many guides since Poetry 1.2. A builder stage exports poetry.lock as requirements with hashes,
 # pip installs them into a venv and then the project itself; the runtime stage takes the venv.
 # Only changes for the benchmark: the pinned versions, and the mirror plugin so that Poetry can

@@ -6,8 +6,8 @@ import re
 import statistics
 import time
 
-from scripts import bench_service
-from scripts.bench_server import free_port, serving
+from benchmarks import service
+from benchmarks.server import free_port, serving
 from tests.docker.engine import DockerEngine
 
 CLI_RUNS = 5
@@ -55,6 +55,6 @@ def stop_without_handler_seconds(docker: DockerEngine, image: str) -> float:
 def service_first_200_seconds(docker: DockerEngine, image: str) -> float:
     """From `docker run` to the first 200 from the realistic service's /health, on loopback."""
     port = free_port()
-    environment = {bench_service.HOST_VARIABLE: "127.0.0.1", bench_service.PORT_VARIABLE: str(port)}
-    with serving(docker, f"{image}-run", image, *bench_service.COMMAND, port=port, environment=environment) as server:
+    environment = {service.HOST_VARIABLE: "127.0.0.1", service.PORT_VARIABLE: str(port)}
+    with serving(docker, f"{image}-run", image, *service.COMMAND, port=port, environment=environment) as server:
         return server.seconds_to_first_200
