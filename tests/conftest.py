@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from tests.commands import run_checked
+
 # Property tests (tests/test_properties.py) run the same examples every time, on any machine: no
 # example database to carry between runs, and no per-example deadline (a bake runs subprocesses).
 settings.register_profile("template", derandomize=True, database=None, deadline=None)
@@ -69,20 +71,7 @@ class Project:
 
     def run(self, *command: str | Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """Run a command in the project; on failure, fail the test with its output."""
-        completed = subprocess.run(
-            [str(part) for part in command],
-            cwd=self.path,
-            env={**os.environ, **(env or {})},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if completed.returncode != 0:
-            pytest.fail(
-                f"{' '.join(map(str, command))} exited {completed.returncode}\n"
-                f"--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
-            )
-        return completed
+        return run_checked(command, cwd=self.path, env={**os.environ, **(env or {})})
 
 
 @cache
@@ -153,3 +142,9 @@ def bake(cookies_session: Any) -> Callable[..., Project]:
 @pytest.fixture(scope="session")
 def default_project(bake: Callable[..., Project]) -> Project:
     return bake()
+
+
+@pytest.fixture(scope="session")
+def ghcr_project(bake: Callable[..., Project]) -> Project:
+    """A project whose image a release workflow publishes to GitHub's registry."""
+    return bake(container_registry="ghcr")

@@ -16,6 +16,7 @@ import findpython
 import pytest
 import yaml
 
+from tests.commands import run_checked
 from tests.conftest import Project, package_index_environment, path_with_tools
 from tests.http import free_port
 from tests.http import health as health_body
@@ -273,19 +274,7 @@ def shell(
     project: Project, command: str, environment: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run one command line with bash in a user's environment; on failure, fail the test with its output."""
-    completed = subprocess.run(
-        ["bash", "-c", command],
-        cwd=project.path,
-        env=environment or user_environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        pytest.fail(
-            f"{command} exited {completed.returncode}\n--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}"
-        )
-    return completed
+    return run_checked(["bash", "-c", command], cwd=project.path, env=environment or user_environment())
 
 
 def test_make_format_fixes_what_make_lint_reports(installed_default: Project) -> None:

@@ -48,6 +48,7 @@ from slugify import slugify
 
 from hooks.answer_rules import RULES, STANDARD_LIBRARY, InvalidAnswerError, shown
 from hooks.extensions import markdown_text
+from tests.commands import run_checked
 from tests.conftest import tool
 from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR, default_description
 
@@ -677,6 +678,4 @@ def test_accepted_bake_builds_a_wheel_that_installs_and_runs(given: dict[str, st
 
 
 def run(*command: str | Path, cwd: Path | None = None) -> str:
-    completed = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False)
-    assert completed.returncode == 0, f"{command} exited {completed.returncode}\n{completed.stdout}{completed.stderr}"
-    return completed.stdout
+    return run_checked(command, cwd=cwd).stdout

@@ -16,6 +16,8 @@ from typing import Any
 
 from filelock import FileLock
 
+from tests.commands import failure_report, run_command
+
 SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "scripts"
 
 # Debian suites whose python3 matches a python:X-slim tag, for stand-in base images.
@@ -70,19 +72,10 @@ class DockerEngine:
     def call(
         self, *arguments: str | Path, check: bool = True, timeout: float = 900
     ) -> subprocess.CompletedProcess[str]:
-        completed = subprocess.run(
-            [self.client, *map(str, arguments)],
-            env=self.environment,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=timeout,
-        )
+        command = [self.client, *arguments]
+        completed = run_command(command, env=self.environment, timeout=timeout)
         if check and completed.returncode != 0:
-            raise DockerCommandError(
-                f"docker {' '.join(map(str, arguments))} exited {completed.returncode}\n"
-                f"--- stdout\n{completed.stdout[-4000:]}\n--- stderr\n{completed.stderr[-8000:]}"
-            )
+            raise DockerCommandError(failure_report(command, completed))
         return completed
 
     def build(

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import pytest
 import tomlkit
 
+from tests.commands import failure_report, run_command
 from tests.conftest import Project, package_index_environment, package_index_url, tool
 from tests.docker.engine import DockerEngine
 from tests.http import free_port
@@ -58,20 +59,10 @@ class Compose:
     port: int
 
     def __call__(self, *arguments: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-        completed = subprocess.run(
-            [self.environment["DOCKER"], "compose", "-p", self.name, *arguments],
-            cwd=self.project.path,
-            env=self.environment,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=timeout,
-        )
+        command = [self.environment["DOCKER"], "compose", "-p", self.name, *arguments]
+        completed = run_command(command, cwd=self.project.path, env=self.environment, timeout=timeout)
         if check and completed.returncode != 0:
-            pytest.fail(
-                f"docker compose {' '.join(arguments)} exited {completed.returncode}\n"
-                f"--- stdout\n{completed.stdout[-4000:]}\n--- stderr\n{completed.stderr[-8000:]}"
-            )
+            pytest.fail(failure_report(command, completed))
         return completed
 
     def health(self) -> str | None:
