@@ -52,11 +52,6 @@ def position(job: dict[str, Any], found: dict[str, Any]) -> int:
 
 
 @pytest.fixture(scope="module")
-def ghcr_project(bake: Bake) -> Project:
-    return bake(container_registry="ghcr")
-
-
-@pytest.fixture(scope="module")
 def release(ghcr_project: Project) -> dict[Any, Any]:
     return workflow(ghcr_project, "release.yml")
 

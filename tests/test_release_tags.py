@@ -70,11 +70,6 @@ REFUSED = [
 
 
 @pytest.fixture(scope="module")
-def ghcr_project(bake: Bake) -> Project:
-    return bake(container_registry="ghcr")
-
-
-@pytest.fixture(scope="module")
 def script(ghcr_project: Project) -> ModuleType:
     """The generated script, imported as a module."""
     spec = importlib.util.spec_from_file_location("image_tags", ghcr_project.path / SCRIPT)

@@ -148,11 +148,6 @@ def test_release_workflow_exists_only_when_a_registry_is_chosen(bake: Bake, regi
 
 
 @pytest.fixture(scope="module")
-def ghcr_project(bake: Bake) -> Project:
-    return bake(container_registry="ghcr")
-
-
-@pytest.fixture(scope="module")
 def publish_job(ghcr_project: Project) -> dict[str, Any]:
     release = load_yaml(ghcr_project, ".github/workflows/release.yml")
     assert triggers(release) == {"push": {"tags": ["v*"]}}
