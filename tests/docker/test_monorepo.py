@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -13,93 +14,17 @@ import pytest
 
 from tests.conftest import Project, package_index_environment, tool
 from tests.docker.engine import Build, DockerEngine
+from tests.docker.existing_projects import PROJECTS_DIR
 from tests.readme_commands import console_blocks
 from tests.template import copy_drop_in
 
 pytestmark = pytest.mark.docker
 
 HEADING = "A monorepo: the app in a subfolder, its libraries beside it"
-BUILD_SYSTEM = """
-[build-system]
-requires = ["poetry-core>=2,<3"]
-build-backend = "poetry.core.masonry.api"
-"""
-
 # Two libraries, one depending on the other, and an app that imports both: each with its own
 # pyproject.toml and a third-party dependency of its own. The path dependencies are written both
 # ways Poetry 2 reads them, develop = true (what `poetry add --editable` writes) and not.
-MONOREPO = {
-    "libs/core/pyproject.toml": """\
-[project]
-name = "acme-core"
-version = "0.1.0"
-requires-python = ">=3.11"
-dependencies = ["six>=1.16"]
-
-[tool.poetry]
-packages = [{ include = "acme_core" }]
-"""
-    + BUILD_SYSTEM,
-    "libs/core/acme_core/__init__.py": """\
-import six
-
-
-def name() -> str:
-    return "core" if six.PY3 else "?"
-""",
-    "libs/text/pyproject.toml": """\
-[project]
-name = "acme-text"
-version = "0.1.0"
-requires-python = ">=3.11"
-dependencies = ["acme-core", "tomli-w>=1"]
-
-[tool.poetry]
-packages = [{ include = "acme_text" }]
-
-[tool.poetry.dependencies]
-acme-core = { path = "../core", develop = true }
-"""
-    + BUILD_SYSTEM,
-    "libs/text/acme_text/__init__.py": """\
-import tomli_w
-
-import acme_core
-
-
-def render() -> str:
-    return tomli_w.dumps({"text": acme_core.name()})
-""",
-    "apps/web/pyproject.toml": """\
-[project]
-name = "acme-web"
-version = "1.0.0"
-requires-python = ">=3.11"
-dependencies = ["acme-core", "acme-text", "click>=8.1,<9"]
-
-[project.scripts]
-acme-web = "acme_web:main"
-
-[tool.poetry]
-packages = [{ include = "acme_web" }]
-
-[tool.poetry.dependencies]
-acme-core = { path = "../../libs/core", develop = true }
-acme-text = { path = "../../libs/text", develop = false }
-"""
-    + BUILD_SYSTEM,
-    "apps/web/acme_web/__init__.py": """\
-import click
-
-import acme_core
-import acme_text
-
-
-@click.command()
-def main() -> None:
-    click.echo(f"web uses {acme_core.name()} and {acme_text.render()}", nl=False)
-""",
-}
+MONOREPO = PROJECTS_DIR / "monorepo"
 OUTPUT = 'web uses core and text = "core"\n'
 
 # Where each library's code comes from in `main`, whether its wheel's RECORD lists that file, and
@@ -155,9 +80,7 @@ def build_as_documented(
 
 def write_monorepo(root: Path, default_project: Project) -> Project:
     """The monorepo, with the app's lock and the template's files where docs/docker.md puts them."""
-    for relative, text in MONOREPO.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text(text, encoding="utf-8")
+    shutil.copytree(MONOREPO, root)
     copy_drop_in(default_project.path, root / "apps/web", ignore_to="../../")
     repository = Project(path=root, answers={**default_project.answers, "project_slug": "acme-monorepo"})
     app = Project(path=root / "apps/web", answers=repository.answers)

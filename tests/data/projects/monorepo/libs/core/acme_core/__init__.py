@@ -1,0 +1,5 @@
+import six
+
+
+def name() -> str:
+    return "core" if six.PY3 else "?"
