@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -18,25 +19,18 @@ STDOUT_TAIL = 4000
 STDERR_TAIL = 8000
 
 
-def run_command(
-    command: Sequence[str | Path],
-    *,
-    cwd: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    input: str | None = None,
-    timeout: float | None = None,
-) -> subprocess.CompletedProcess[str]:
+class RunOptions(TypedDict, total=False):
+    """What a test may set for the command: where it runs, its environment, input and time limit."""
+
+    cwd: Path | None
+    env: Mapping[str, str] | None
+    input: str | None
+    timeout: float | None
+
+
+def run_command(command: Sequence[str | Path], **options: Unpack[RunOptions]) -> subprocess.CompletedProcess[str]:
     """Run `command` with its output captured as text; never raises on a non-zero exit."""
-    return subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=env,
-        input=input,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-    )
+    return subprocess.run([str(part) for part in command], capture_output=True, text=True, check=False, **options)
 
 
 def failure_report(command: Sequence[str | Path], completed: subprocess.CompletedProcess[str]) -> str:
@@ -46,16 +40,9 @@ def failure_report(command: Sequence[str | Path], completed: subprocess.Complete
     )
 
 
-def run_checked(
-    command: Sequence[str | Path],
-    *,
-    cwd: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    input: str | None = None,
-    timeout: float | None = None,
-) -> subprocess.CompletedProcess[str]:
+def run_checked(command: Sequence[str | Path], **options: Unpack[RunOptions]) -> subprocess.CompletedProcess[str]:
     """Run `command`; if it fails, fail the test with its output."""
-    completed = run_command(command, cwd=cwd, env=env, input=input, timeout=timeout)
+    completed = run_command(command, **options)
     if completed.returncode != 0:
         pytest.fail(failure_report(command, completed))
     return completed
