@@ -1,6 +1,6 @@
 """The benchmark's arithmetic and its Markdown tables: medians over rounds, ratios, targets.
 
-Pure functions only (no Docker, no clock), so that tests/test_bench.py can check them in
+Pure functions only (no Docker, no clock), so that tests/docs/test_bench.py can check them in
 milliseconds.
 """
 

@@ -18,7 +18,7 @@ commands written here by hand.
 Two modes, run from the repository root:
 
   .venv/bin/python -m scripts.refresh_reserved_names --check
-      Offline and fast (CI runs it through tests/test_reserved_names.py): recompute the JSON from
+      Offline and fast (CI runs it through tests/answers/test_reserved_names.py): recompute the JSON from
       the committed snapshots and wheel contents; exit 1 with a one-line difference when the
       committed JSON is out of date or a locked wheel's contents are missing.
 

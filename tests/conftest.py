@@ -18,7 +18,11 @@ from hypothesis import settings
 
 from tests.commands import run_checked
 
-# Property tests (tests/test_properties.py) run the same examples every time, on any machine: no
+# The Docker fixtures (an engine, base images, images built once per session) serve tests in
+# several folders: the image's, the dev loop's and the deployment's.
+pytest_plugins = ["tests.docker.fixtures"]
+
+# Property tests (tests/answers/test_properties.py) run the same examples every time, on any machine: no
 # example database to carry between runs, and no per-example deadline (a bake runs subprocesses).
 settings.register_profile("template", derandomize=True, database=None, deadline=None)
 settings.load_profile("template")

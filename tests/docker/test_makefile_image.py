@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Project
-from tests.docker.conftest import mirror_build_option
 from tests.docker.engine import DockerEngine
+from tests.docker.fixtures import mirror_build_option
 from tests.readme_commands import console_blocks
 
 pytestmark = pytest.mark.docker

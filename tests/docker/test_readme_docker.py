@@ -2,7 +2,7 @@
 
 Only the environment is adapted to the machine: `docker` is a small wrapper that calls the
 engine's client and, for `docker build`, adds the package-index build argument the tests use
-everywhere (the `docker_on_path` fixture in tests/docker/conftest.py), and the service's port is
+everywhere (the `docker_on_path` fixture in tests/docker/fixtures.py), and the service's port is
 a free one.
 """
 

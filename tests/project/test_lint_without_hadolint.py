@@ -2,7 +2,7 @@
 Linux on arm64): it skips hadolint with one line, except on CI, and uses a hadolint found on PATH.
 
 Poetry and ruff are stand-ins here (`poetry run X` runs X; ruff passes), so that only the hadolint
-part is under test: tests/test_generated.py runs the real `make lint` in an installed project.
+part is under test: tests/project/test_generated.py runs the real `make lint` in an installed project.
 """
 
 from __future__ import annotations

@@ -328,7 +328,7 @@ def test_after_make_install_no_poetry_run_warns_about_the_python_version(
 def test_pre_commit_local_hooks_run_the_dev_groups_tools_and_pass(installed_default: Project, tmp_path: Path) -> None:
     """The ruff, hadolint and mypy hooks, run by pre-commit itself on every file of the project.
 
-    The standard hooks' repository cannot be cloned here (tests/test_toolchain.py runs their scripts),
+    The standard hooks' repository cannot be cloned here (tests/project/test_toolchain.py runs their scripts),
     so pre-commit runs a copy of the config with its local hooks only.
     """
     config = yaml.safe_load(installed_default.read(".pre-commit-config.yaml"))

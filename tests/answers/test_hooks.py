@@ -255,7 +255,7 @@ def test_pinned_versions_of_the_template_pass_their_rule() -> None:
 
 
 def test_refused_default_names_its_source_and_the_field_to_set() -> None:
-    # Found by tests/test_properties.py: project names such as '3D Printer' or 'JSON' made a
+    # Found by tests/answers/test_properties.py: project names such as '3D Printer' or 'JSON' made a
     # refused default whose message did not say where the value came from.
     answers = {**DEFAULTS, "project_name": "3D Printer", "project_slug": "3d-printer", "package_name": "3d_printer"}
 

@@ -1,7 +1,7 @@
 """The generated Makefile: every target listed by `make help`, every Docker call through $(DOCKER).
 
 Fast: `make --dry-run` and stub commands, so nothing is installed or built here;
-tests/test_generated.py and tests/docker/test_makefile_image.py run the targets for real.
+tests/project/test_generated.py and tests/docker/test_makefile_image.py run the targets for real.
 """
 
 from __future__ import annotations

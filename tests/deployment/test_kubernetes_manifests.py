@@ -1,7 +1,7 @@
 """deploy/kubernetes: valid for every supported Kubernetes version, and saying what the image guarantees.
 
 No cluster runs here: the official schemas (shipped by kubernetes-validate) prove the manifests
-are valid, and tests/docker/test_kubernetes.py runs the image under the constraints they state.
+are valid, and tests/deployment/test_kubernetes.py runs the image under the constraints they state.
 """
 
 from __future__ import annotations

@@ -237,7 +237,7 @@ def test_project_with_hostile_text_still_passes_poetry_check(hostile_project: Pr
 
 
 def test_characters_beyond_the_basic_multilingual_plane_keep_pyproject_valid_toml(bake: Bake) -> None:
-    # Found by tests/test_properties.py: `tojson` wrote the emoji as the surrogate pair
+    # Found by tests/answers/test_properties.py: `tojson` wrote the emoji as the surrogate pair
     # "\ud83d\ude80", which is JSON but not TOML, and neither tomllib nor Poetry could read the file.
     project = bake(project_slug="emoji", description="Ships 🚀 fast", author_name="Dev 👩\u200d💻")
 
@@ -294,7 +294,7 @@ REFUSED = [
     pytest.param({"description": "two\nlines"}, "description 'two\\nlines' is not valid", id="newline"),
     pytest.param({"project_name": " "}, "project_name ' ' is not valid: it must not be blank", id="blank-name"),
     pytest.param({"author_name": ""}, "author_name '' is not valid: it must not be blank", id="blank-author"),
-    # Found by tests/test_properties.py: each baked before, into a project that was broken or
+    # Found by tests/answers/test_properties.py: each baked before, into a project that was broken or
     # not what was typed; the last two were refused without saying where the value came from.
     pytest.param({"version": "0.DEV"}, "version '0.DEV' is not valid: use a lowercase PEP 440", id="uppercase-version"),
     pytest.param({"author_email": ".jane@example.com"}, "author_email '.jane@example.com' is not valid", id="dot"),
