@@ -1,8 +1,7 @@
 """What the docs and READMEs say about the Dockerfile is what the Dockerfile has.
 
 Every build argument and target a command names exists; the argument table of docs/docker.md
-lists exactly the Dockerfile's arguments, with their defaults; the build steps the docs promise
-are there.
+lists exactly the Dockerfile's arguments, with their defaults.
 """
 
 from __future__ import annotations
@@ -94,15 +93,6 @@ def test_docs_argument_table_shows_each_written_default(default_project: Project
 def test_docs_walk_through_every_stage(default_project: Project, stage: str) -> None:
     assert stage in dockerfile_stages(default_project)
     assert re.search(rf"^### {stage}: ", default_project.read("docs/docker.md"), re.MULTILINE), stage
-
-
-def test_dependency_step_checks_the_installed_set_is_consistent(default_project: Project) -> None:
-    # docs/docker.md promises that a broken set of dependencies fails the build, not the first run.
-    text = default_project.read("Dockerfile")
-    install_step = text.split("poetry export", 1)[1].split("\n\n", 1)[0]
-
-    assert "&& uv pip check --quiet --python .venv" in install_step
-    assert "pip check" in default_project.read("docs/docker.md")
 
 
 def test_drop_in_commands_copy_exactly_the_drop_in_files(default_project: Project, tmp_path: Path) -> None:
