@@ -262,7 +262,7 @@ def test_the_deployment_docs_state_the_validated_kubernetes_range(bake: Bake, an
     assert f"Kubernetes {KUBERNETES_VERSIONS[0]} to {KUBERNETES_VERSIONS[-1]}" in docs
 
 
-def test_the_startup_probe_gives_the_thirty_seconds_the_docs_promise(web: Project) -> None:
+def test_the_startup_probe_gives_the_app_thirty_seconds_to_start(web: Project) -> None:
     probe = container(Manifests.of(web).of_kind("Deployment"))["startupProbe"]
 
     assert probe["periodSeconds"] * probe["failureThreshold"] == 30

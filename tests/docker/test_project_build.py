@@ -7,6 +7,7 @@ test environment's Python, which has what Poetry's environment has (poetry-core,
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import tomllib
@@ -69,6 +70,19 @@ def view_of(pyproject: str, tmp_path: Path) -> str:
     project = write_tree(tmp_path / "project", {"pyproject.toml": pyproject})
     project_build.write_view(project, tmp_path / "view")
     return (tmp_path / "view" / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_the_docs_command_shows_the_view_of_a_project(default_project: Project, tmp_path: Path) -> None:
+    """docs/docker.md's command, with this Python for `python3` (which may predate tomllib)."""
+    docs = " ".join(default_project.read("docs/docker.md").split())
+    (command,) = re.findall(r"run `(python3 docker/project_build\.py view /tmp/view)` in its folder", docs)
+    words = command.replace("/tmp/view", str(tmp_path / "view")).split()
+
+    default_project.run(sys.executable, *words[1:])
+
+    view = tomllib.loads((tmp_path / "view" / "pyproject.toml").read_text())
+    assert view["project"]["dependencies"] == default_project.pyproject["project"]["dependencies"]
+    assert "readme" not in view["project"]
 
 
 def test_view_is_the_same_after_a_release_edit(default_project: Project, tmp_path: Path) -> None:
