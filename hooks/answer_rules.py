@@ -55,19 +55,15 @@ BLANK_LOOKING = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 PACKAGE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-# PEP 440 public versions (the canonical pattern of PEP 440 Appendix B, without local versions and
-# epochs: neither `+` nor `!` can be part of a Docker tag), in lowercase: PEP 440 ignores case, but
-# Poetry's pyproject schema accepts only lowercase.
-VERSION_PATTERN = re.compile(
-    r"""
-    v?
-    (?P<release>[0-9]+(?:\.[0-9]+)*)
-    (?P<pre>[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?
-    (?P<post>(?:-[0-9]+)|(?:[-_.]?(?:post|rev|r)[-_.]?[0-9]*))?
-    (?P<dev>[-_.]?dev[-_.]?[0-9]*)?
-    """,
-    re.VERBOSE,
-)
+# A version as PEP 440 normalizes it (what `poetry version` prints and Version() gives back): no
+# `v`, no leading zeros, `a`/`b`/`rc` and `.post`/`.dev` spelled one way. The release publishes
+# the image under exactly this text (.github/image_tags.py), and deploy/kubernetes names it as
+# its tag, so the two agree only if the answer is already normalized. No local part and no epoch:
+# neither `+` nor `!` can be part of a Docker tag.
+NUMBER = r"(?:0|[1-9][0-9]*)"
+VERSION_PATTERN = re.compile(rf"{NUMBER}(?:\.{NUMBER})*(?:(?:a|b|rc){NUMBER})?(?:\.post{NUMBER})?(?:\.dev{NUMBER})?")
+# Docker's limit for a tag.
+MAX_TAG_LENGTH = 128
 # A pinned tool version as pip's `==` takes it and as it lands in the Dockerfile and workflows:
 # a normalized PEP 440 release, nothing else (no spaces, quotes, newlines or operators).
 PIN_PATTERN = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?")
@@ -196,8 +192,12 @@ def check_repository_url(value: str) -> None:
 
 
 def check_version(value: str) -> None:
-    if not VERSION_PATTERN.fullmatch(value):
-        rule = "use a lowercase PEP 440 version such as 0.1.0 (no local '+' part, no epoch '!')"
+    if len(value) > MAX_TAG_LENGTH or not VERSION_PATTERN.fullmatch(value):
+        rule = (
+            "use a normalized PEP 440 version such as 0.1.0, 1.0rc1, 1.0.post1 or 1.0.dev2, as `poetry "
+            f"version` prints it (no 'v', leading zeros, local '+' part or epoch '!'; at most {MAX_TAG_LENGTH} "
+            "characters): the release tags the image with it"
+        )
         raise InvalidAnswerError("version", value, rule)
 
 

@@ -26,7 +26,7 @@ ACCEPTED: dict[str, list[str]] = {
         "https://gitlab.example.com/group/subgroup/app",
         "https://git.example.org:8443/team/app.name",
     ],
-    "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "v1.2.3"],
+    "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "0.0.0", "10.20.30"],
     # Every choice cookiecutter.json offers, so that a new one is accepted without a new row.
     **CHOICES,
 }
@@ -135,15 +135,22 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
     "version": [
         ("", "PEP 440"),
         ("latest", "PEP 440"),
-        ("1.0.0+local", "no local '+' part"),
+        ("1.0.0+local", "no 'v', leading zeros, local '+' part"),
         ("1..0", "PEP 440"),
         ("0.1.0\n", "PEP 440"),
         # PEP 440 ignores case; Poetry's schema does not.
-        ("0.DEV", "lowercase PEP 440"),
-        ("1.0RC1", "lowercase PEP 440"),
-        ("V1.0", "lowercase PEP 440"),
+        ("0.DEV", "normalized PEP 440"),
+        ("1.0RC1", "normalized PEP 440"),
+        ("V1.0", "normalized PEP 440"),
+        # Spellings PEP 440 accepts but normalizes: the release would push the normalized tag, so
+        # deploy/kubernetes would name a tag no release publishes.
+        ("v1.0", "as `poetry version` prints it"),
+        ("01.02", "as `poetry version` prints it"),
+        ("1.0.0-rc.1", "as `poetry version` prints it"),
+        ("1.0-1", "as `poetry version` prints it"),
+        ("1.0alpha1", "as `poetry version` prints it"),
         # An epoch cannot be part of a Docker tag, which the release workflow makes from the version.
-        ("1!2.0", "no epoch '!'"),
+        ("1!2.0", "epoch '!'"),
     ],
     "app_kind": [("api", "cli, web"), ("CLI", "choose one of"), ("", "choose one of")],
     "python_version": [("3.10", "3.11, 3.12, 3.13, 3.14"), ("2.7", "choose one of"), ("3.13.1", "choose one of")],
@@ -211,6 +218,17 @@ def test_rule_rejects_with_a_message_naming_field_value_and_rule(field: str, val
 
 
 PINS = {key: value for key, value in COOKIECUTTER_JSON.items() if key in answer_rules.PINS}
+
+
+def test_a_version_longer_than_a_docker_tag_is_refused_at_bake_time() -> None:
+    longest = "1." + "0." * 62 + "10"
+    assert len(longest) == answer_rules.MAX_TAG_LENGTH
+
+    answer_rules.check_version(longest)
+    with pytest.raises(InvalidAnswerError) as refusal:
+        answer_rules.check_version(longest + "0")
+
+    assert "at most 128 characters" in refusal.value.rule
 
 
 def test_defaults_pass_every_rule() -> None:

@@ -231,7 +231,7 @@ REALISTIC = {
         "https://github.com/jane-doe/my-project", "https://gitlab.example.com/group/sub.group/app_2",
         "https://git.example.org:8443/o/n",
     ),
-    "version": default_or("0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "v1.2.3", "1.0-1"),
+    "version": default_or("0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1.0.0.post1.dev2"),
 }  # fmt: skip
 HOSTILE = {
     "project_name": hostile_text,
@@ -554,6 +554,16 @@ def test_accepted_author_name_reads_back_from_the_author_line_poetry_writes(valu
     author = AUTHOR_REGEX.match(f"{value} <jane@example.com>")
     assert author is not None
     assert author.group("name", "email") == (value, "jane@example.com")
+
+
+@settings(max_examples=1000)
+@given(version=HOSTILE["version"])
+def test_an_accepted_version_is_the_image_tag_the_release_publishes(version: str) -> None:
+    """The release tags the image with str(Version(...)) (.github/image_tags.py); the Kubernetes
+    kustomization names the answer itself. Only a normalized version makes them one."""
+    if accepted("version", version):
+        assert str(Version(version)) == version
+        assert len(version) <= 128
 
 
 @settings(max_examples=1000)

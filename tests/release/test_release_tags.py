@@ -173,6 +173,18 @@ def test_readme_tag_command_makes_a_tag_the_script_publishes(
     assert completed.stdout.splitlines()[0] == str(Version(version))
 
 
+@pytest.mark.parametrize("version", ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.0.post1.dev2"])
+def test_the_kustomization_names_the_tag_the_release_of_that_version_publishes(
+    bake: Bake, script: ModuleType, version: str
+) -> None:
+    project = bake(container_registry="ghcr", version=version)
+    (image,) = yaml.safe_load(project.read("deploy/kubernetes/kustomization.yaml"))["images"]
+
+    published = script.image_tags(f"v{version}", project.pyproject["project"]["version"])
+
+    assert image["newTag"] == published[0]
+
+
 def test_script_reads_the_version_of_an_older_tool_poetry_project(script: ModuleType, tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[tool.poetry]\nname = "old"\nversion = "2.0.1"\n')
