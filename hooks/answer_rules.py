@@ -84,6 +84,11 @@ EMAIL_PATTERN = re.compile(
 # https://host[:port]/owner/name, with as many path segments as the host nests (GitLab groups).
 # Only unreserved URL characters in the path, so the URL is safe unquoted in TOML, YAML and Markdown.
 HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# GitHub's own rules: an owner of letters, digits and single hyphens (at most 39 characters), a
+# repository name of letters, digits, '.', '_' and '-' that is not '.' or '..'.
+GITHUB_REPOSITORY_PATTERN = re.compile(
+    r"https://github\.com/[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}"
+)
 REPOSITORY_URL_PATTERN = re.compile(
     rf"https://{HOST_LABEL}(?:\.{HOST_LABEL})+(?::[0-9]{{1,5}})?(?:/[A-Za-z0-9._~-]+){{2,}}"
 )
@@ -189,6 +194,9 @@ def check_repository_url(value: str) -> None:
     if len(value) > 2000 or not REPOSITORY_URL_PATTERN.fullmatch(value) or value.endswith(".git"):
         rule = "use an https URL such as https://github.com/owner/name (no '.git', no trailing '/')"
         raise InvalidAnswerError("repository_url", value, rule)
+    if {".", ".."} & set(value.split("/")[3:]):
+        # A browser or registry resolves them: https://github.com/../.. is no repository of yours.
+        raise InvalidAnswerError("repository_url", value, "leave out '.' and '..' as path segments")
 
 
 def check_version(value: str) -> None:
@@ -225,6 +233,23 @@ def check_container_registry(value: str) -> None:
     check_choice("container_registry", value, CONTAINER_REGISTRIES)
 
 
+def check_registry_publishes_the_repository(value: str, answers: Mapping[str, object]) -> None:
+    """ghcr: the release pushes to ghcr.io/OWNER/NAME of the GitHub repository that runs it, and the
+    Kubernetes manifests pull from the same name, made from repository_url. Any other URL would
+    make them pull an image that someone else's account publishes."""
+    url = answers.get("repository_url")
+    try:
+        check_repository_url(str(url))
+    except InvalidAnswerError:
+        return  # refused as repository_url already: one line for one mistake
+    if value == "ghcr" and not (isinstance(url, str) and GITHUB_REPOSITORY_PATTERN.fullmatch(url)):
+        rule = (
+            f"the release publishes to ghcr.io/OWNER/NAME of a GitHub repository, so repository_url must be "
+            f"https://github.com/OWNER/NAME (it is {shown(url)}); set it, or choose none"
+        )
+        raise InvalidAnswerError("container_registry", value, rule)
+
+
 def check_pin(field: str, value: str) -> None:
     """The template's own pinned tool versions (private answers) land in the Dockerfile and workflows."""
     if not PIN_PATTERN.fullmatch(value):
@@ -245,6 +270,10 @@ RULES: Mapping[str, Callable[[str], None]] = {
     "python_version": check_python_version,
     "license": check_license,
     "container_registry": check_container_registry,
+}
+# Rules that read an earlier answer too, checked after the field's own rule.
+RULES_WITH_EARLIER_ANSWERS: Mapping[str, Callable[[str, Mapping[str, object]], None]] = {
+    "container_registry": check_registry_publishes_the_repository,
 }
 # Yes/no answers: cookiecutter makes booleans of what is typed, a replay file passes its JSON as is.
 BOOLEAN_FIELDS = ("init_git_repository",)
@@ -269,6 +298,8 @@ def check_field(field: str, answers: Mapping[str, object], derived: Mapping[str,
         return
     try:
         RULES[field](value)
+        if field in RULES_WITH_EARLIER_ANSWERS:
+            RULES_WITH_EARLIER_ANSWERS[field](value, answers)
     except InvalidAnswerError as refusal:
         source = (derived or {}).get(field)
         if source is None:

@@ -131,6 +131,9 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
         ('https://github.com/jane/app"', "an https URL"),
         ("https://github.com/jane/app\n", "an https URL"),
         ("https://-github.com/jane/app", "an https URL"),
+        # Resolved away by browsers and registries: no repository of the author's.
+        ("https://github.com/../..", "'.' and '..'"),
+        ("https://gitlab.com/acme/./thing", "'.' and '..'"),
     ],
     "version": [
         ("", "PEP 440"),
@@ -229,6 +232,34 @@ def test_a_version_longer_than_a_docker_tag_is_refused_at_bake_time() -> None:
         answer_rules.check_version(longest + "0")
 
     assert "at most 128 characters" in refusal.value.rule
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://gitlab.com/acme/sub/thing",  # ghcr.io/sub/thing: another account's namespace
+        "https://github.com/acme/sub/thing",
+        "https://git.example.org/acme/thing",
+        "https://github.com/-acme/thing",
+    ],
+)
+def test_ghcr_needs_the_github_repository_the_release_runs_in(url: str) -> None:
+    answers = {**DEFAULTS, **PINS, "repository_url": url, "container_registry": "ghcr"}
+
+    refusals = [str(refusal) for refusal in answer_rules.broken_rules(answers) if refusal.field == "container_registry"]
+
+    assert refusals == [
+        "container_registry 'ghcr' is not valid: the release publishes to ghcr.io/OWNER/NAME of a GitHub "
+        f"repository, so repository_url must be https://github.com/OWNER/NAME (it is {url!r}); set it, or choose none"
+    ]
+
+
+@pytest.mark.parametrize("url", ["https://github.com/Acme-Corp/my.app_2", "https://github.com/a/b"])
+def test_ghcr_accepts_a_github_owner_and_name_and_none_accepts_any_url(url: str) -> None:
+    other = "https://gitlab.com/acme/sub/thing"
+
+    assert answer_rules.broken_rules({**DEFAULTS, **PINS, "repository_url": url, "container_registry": "ghcr"}) == []
+    assert answer_rules.broken_rules({**DEFAULTS, **PINS, "repository_url": other, "container_registry": "none"}) == []
 
 
 def test_defaults_pass_every_rule() -> None:

@@ -16,7 +16,7 @@ REPOSITORY_URL = "https://git.example.org/acme/tools/my-project"
 
 @pytest.fixture(scope="module")
 def project(bake: Callable[..., Project]) -> Project:
-    return bake(repository_url=REPOSITORY_URL)
+    return bake(repository_url=REPOSITORY_URL, container_registry="none")
 
 
 def test_pyproject_links_the_repository_and_its_issues(project: Project) -> None:

@@ -296,7 +296,7 @@ REFUSED = [
     pytest.param({"author_name": ""}, "author_name '' is not valid: it must not be blank", id="blank-author"),
     # Found by tests/answers/test_properties.py: each baked before, into a project that was broken or
     # not what was typed; the last two were refused without saying where the value came from.
-    pytest.param({"version": "0.DEV"}, "version '0.DEV' is not valid: use a lowercase PEP 440", id="uppercase-version"),
+    pytest.param({"version": "0.DEV"}, "version '0.DEV' is not valid: use a normalized PEP", id="uppercase-version"),
     pytest.param({"author_email": ".jane@example.com"}, "author_email '.jane@example.com' is not valid", id="dot"),
     pytest.param(
         {"project_slug": "coverage"},

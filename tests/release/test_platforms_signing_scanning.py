@@ -218,7 +218,6 @@ def option(words: list[str], name: str) -> str:
     [
         pytest.param(None, "jane-doe/my-project", id="default"),
         pytest.param("https://github.com/Acme-Corp/Invoice-Mailer", "Acme-Corp/Invoice-Mailer", id="mixed-case"),
-        pytest.param("https://gitlab.com/acme/invoice-mailer", "OWNER/NAME", id="not-on-github"),
     ],
 )
 def test_docs_cosign_verify_expects_the_release_workflows_identity(
