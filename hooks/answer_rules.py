@@ -53,6 +53,11 @@ JOINERS = frozenset({"\u200c", "\u200d"})
 # ignorable, yet their categories (Lo, So, Mn) look like text's.
 BLANK_LOOKING = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u034f", "\u17b4", "\u17b5"})
 
+# The words a YAML 1.1 reader (PyYAML, Kubernetes' older tooling, GitHub's schema checks) loads as
+# a boolean or null rather than as text, in the only case a slug can have. Every other special
+# scalar of YAML 1.1 and 1.2 (numbers in any base, .inf, .nan, dates, ~) starts with something
+# other than a letter, which SLUG_PATTERN already refuses.
+YAML_SPECIAL_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 PACKAGE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 # A version as PEP 440 normalizes it (what `poetry version` prints and Version() gives back): no
@@ -157,6 +162,9 @@ def check_project_slug(value: str) -> None:
         f"starting with a letter, at most {MAX_NAME_LENGTH} characters"
     )
     if len(value) > MAX_NAME_LENGTH or not SLUG_PATTERN.fullmatch(value):
+        raise InvalidAnswerError("project_slug", value, rule)
+    if value in YAML_SPECIAL_WORDS:
+        rule = "YAML reads it as a boolean or null (the manifests, compose file and workflows would misread it)"
         raise InvalidAnswerError("project_slug", value, rule)
     if value in RESERVED_COMMANDS or normalized_distribution_name(value) in RESERVED_COMMANDS:
         rule = "it would hide a command that the project's environment or image runs; choose another name"

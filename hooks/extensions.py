@@ -127,3 +127,27 @@ class MarkdownText(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters["markdown_text"] = markdown_text
+
+
+# What Kubernetes accepts as the name of a Service (a DNS-1035 label): lowercase letters, digits
+# and '-', starting with a letter and ending with a letter or digit, at most 63 characters. Label
+# values share the length limit.
+KUBERNETES_NAME_LENGTH = 63
+
+
+def kubernetes_name(slug: str) -> str:
+    """The project's name as the Kubernetes manifests give it to every object and label.
+
+    A slug (checked by the answer rules: lowercase letters and digits, single '-' or '_' between
+    words, a letter first, at most 64 characters) becomes a DNS-1035 label: '_' turns into '-',
+    and the 64th character, if any, goes, with a '-' it would leave at the end.
+    """
+    return slug.replace("_", "-")[:KUBERNETES_NAME_LENGTH].rstrip("-")
+
+
+class KubernetesName(Extension):
+    """The `kubernetes_name` filter, for the names and labels of the Kubernetes manifests."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["kubernetes_name"] = kubernetes_name

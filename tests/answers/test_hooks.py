@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 from slugify import slugify
 
 from hooks import answer_rules, post_gen_project
@@ -386,3 +387,37 @@ def test_the_hooks_reader_finds_what_a_markdown_parser_finds() -> None:
 
     assert (blocks[""][0], blocks["Docker"][0]) == (["a", "b"], ["c"])
     assert (first_console_block(readme, "T"), first_console_block(readme, "Docker")) == (["a", "b"], ["c"])
+
+
+# Every special scalar of YAML 1.1 and 1.2: booleans in every case, nulls, numbers in every base
+# and notation, infinities and not-a-number, dates and times, and the merge and value keys.
+YAML_SPECIAL_SCALARS = [
+    *(
+        spelling
+        for word in ("y", "n", "yes", "no", "true", "false", "on", "off", "null")
+        for spelling in dict.fromkeys([word, word.capitalize(), word.upper()])
+    ),
+    "~",
+    "",
+    *("0", "-19", "+12", "0b1010", "0o17", "017", "0x1F", "1_000", "190:20:30", "1e3", "6.8523015e+5"),
+    *("0.5", ".5", "-1.", "1_000.0", "685_230.15", ".inf", "-.Inf", "+.INF", ".nan", ".NaN", ".NAN"),
+    *("2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "2002-12-14"),
+    *("<<", "="),
+]
+
+
+@pytest.mark.parametrize("value", YAML_SPECIAL_SCALARS)
+def test_a_slug_that_a_yaml_reader_would_not_read_as_text_is_refused(value: str) -> None:
+    with pytest.raises(InvalidAnswerError):
+        answer_rules.check_project_slug(value)
+
+
+@pytest.mark.parametrize("word", sorted(answer_rules.YAML_SPECIAL_WORDS))
+def test_yaml_booleans_and_null_are_refused_as_slugs_with_the_reason(word: str) -> None:
+    with pytest.raises(InvalidAnswerError) as refusal:
+        answer_rules.check_project_slug(word)
+
+    assert "YAML reads it as a boolean or null" in refusal.value.rule
+    # Why: a YAML 1.1 reader loads it as something else (PyYAML keeps `y` and `n` as text, though
+    # the YAML 1.1 type list names them booleans and other readers follow it).
+    assert word in {"y", "n"} or not isinstance(yaml.safe_load(f"name: {word}")["name"], str)

@@ -273,3 +273,56 @@ def test_the_job_retries_twice_and_is_removed_an_hour_after_it_ends(bake: Bake) 
     job = Manifests.of(project).of_kind("Job")
 
     assert (job["spec"]["backoffLimit"], job["spec"]["ttlSecondsAfterFinished"]) == (2, 3600)
+
+
+# --- Names Kubernetes accepts ----------------------------------------------------------------
+
+# A Service's name is a DNS-1035 label; every label value has at most 63 characters.
+DNS_1035_LABEL = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")
+LONGEST_SLUG = "a" * 30 + "_" + "b" * 33  # 64 characters, the most the answer rules allow
+AWKWARD_SLUGS = ["my_app", LONGEST_SLUG, "a" * 62 + "_b", "x"]
+
+
+def names_and_name_labels(found: Manifests) -> list[str]:
+    """Every object's name and every `app.kubernetes.io/name` label, at any depth."""
+    values: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "metadata" and isinstance(value, dict) and "name" in value:
+                    values.append(value["name"])
+                if key == "app.kubernetes.io/name" or key == "serviceAccountName":
+                    values.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(list(found.files.values()))
+    return values
+
+
+@pytest.mark.parametrize("kind", ["cli", "web"])
+@pytest.mark.parametrize("slug", AWKWARD_SLUGS)
+def test_every_name_and_label_is_a_dns_1035_label_whatever_the_slug(bake: Bake, kind: str, slug: str) -> None:
+    project = bake(app_kind=kind, project_slug=slug)
+    found = Manifests.of(project)
+
+    names = names_and_name_labels(found)
+
+    assert names
+    assert all(isinstance(name, str) and DNS_1035_LABEL.fullmatch(name) for name in names), names
+    assert len(set(names)) == 1, names  # one name for the app everywhere
+    # The image and the command keep the slug itself: they name the image and the console script.
+    assert container(found.workload())["image"] == slug
+    assert container(found.workload())["args"][0] == slug
+
+
+def test_the_kubernetes_name_keeps_a_valid_slug_and_mends_the_rest() -> None:
+    from hooks.extensions import kubernetes_name
+
+    assert kubernetes_name("my-project") == "my-project"
+    assert kubernetes_name("my_app") == "my-app"
+    assert kubernetes_name(LONGEST_SLUG) == LONGEST_SLUG.replace("_", "-")[:63]
+    assert kubernetes_name("a" * 62 + "_b") == "a" * 62  # no '-' left at the end
