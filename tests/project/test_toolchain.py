@@ -150,7 +150,7 @@ def test_release_workflow_exists_only_when_a_registry_is_chosen(bake: Bake, regi
 @pytest.fixture(scope="module")
 def publish_job(ghcr_project: Project) -> dict[str, Any]:
     release = load_yaml(ghcr_project, ".github/workflows/release.yml")
-    assert triggers(release) == {"push": {"tags": ["v*"]}}
+    assert triggers(release) == {"push": {"tags": ["v[0-9]*"]}}
     assert list(release["jobs"]) == ["publish", "sign"]
     job: dict[str, Any] = release["jobs"]["publish"]
     return job

@@ -7,6 +7,7 @@ actionlint, zizmor and GitHub's schema). The arm64 build itself runs in tests/do
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 from typing import Any
@@ -254,3 +255,67 @@ def test_docs_arm64_commands_are_the_ones_the_arm64_test_runs(default_project: P
     assert run[:5] == ["docker", "run", "--rm", "--platform", "linux/arm64"]
     assert run[-3:] == ["python", "-c", "import platform; print(platform.machine())"]
     assert output == ["aarch64"]
+
+
+# --- Only release tags release, and only they verify ------------------------------------------
+
+RELEASE_TAGS = ["v0.1.0", "v1.0", "v1.0rc1", "v1.0.post1.dev2", "v10.20.30"]
+NOT_RELEASE_TAGS = ["vnext", "v", "version-1", "v1.0-evil", "v1.0/../x", "v1.0\n", "release-1.0", "1.0", "V1.0"]
+
+
+def github_glob(pattern: str) -> re.Pattern[str]:
+    """A GitHub Actions filter pattern as a regular expression, for the parts the workflow uses:
+    `*` (anything but `/`), `[...]` (one of), and literal characters."""
+    parts = re.findall(r"\[[^]]+\]|\*|.", pattern)
+    return re.compile(
+        "".join("[^/]*" if part == "*" else part if part.startswith("[") else re.escape(part) for part in parts)
+    )
+
+
+def triggers(loaded: dict[Any, Any]) -> dict[str, Any]:
+    """The `on:` mapping: a YAML 1.1 reader (PyYAML) loads the bare key `on` as True."""
+    on = loaded[True]
+    assert isinstance(on, dict)
+    return on
+
+
+def documented_identity_regexp(project: Project) -> re.Pattern[str]:
+    docs = " ".join(project.read("docs/docker.md").split())
+    (regexp,) = re.findall(r"--certificate-identity-regexp '([^']+)'", docs)
+    # Go's `$` (cosign's regexps are Go's) ends the text; Python's also matches before a final "\n".
+    return re.compile(regexp.removesuffix("$") + r"\Z" if regexp.endswith("$") else regexp)
+
+
+def test_the_release_runs_only_on_version_tags(ghcr_project: Project) -> None:
+    (tag_filter,) = triggers(workflow(ghcr_project, "release.yml"))["push"]["tags"]
+    release_tag = github_glob(tag_filter)
+
+    # A tag that passes the filter but names no version (v1.0-evil) stops at image_tags.py.
+    assert all(release_tag.fullmatch(tag) for tag in RELEASE_TAGS)
+    assert not any(release_tag.fullmatch(tag) for tag in ["vnext", "v", "version-1", "release-1.0", "1.0", "V1.0"])
+
+
+def test_the_documented_identity_regexp_admits_exactly_this_workflows_release_tags(ghcr_project: Project) -> None:
+    identity = documented_identity_regexp(ghcr_project)
+    (tag_filter,) = triggers(workflow(ghcr_project, "release.yml"))["push"]["tags"]
+    workflow_identity = f"https://github.com/jane-doe/my-project/{RELEASE_WORKFLOW}@refs/tags/"
+
+    for tag in RELEASE_TAGS:
+        assert identity.search(workflow_identity + tag), tag
+        assert github_glob(tag_filter).fullmatch(tag), tag
+    for tag in NOT_RELEASE_TAGS:
+        assert not identity.search(workflow_identity + tag), tag
+    for other in (
+        f"https://github.com/jane-doe/my-project/{RELEASE_WORKFLOW}@refs/heads/main",
+        "https://github.com/jane-doe/my-project/.github/workflows/ci.yml@refs/tags/v1.0",
+        f"https://github.com/jane-doe/my-project-fork/{RELEASE_WORKFLOW}@refs/tags/v1.0",
+        f"https://github.com/evil/x?https://github.com/jane-doe/my-project/{RELEASE_WORKFLOW}@refs/tags/v1.0",
+    ):
+        assert not identity.search(other), other
+
+
+def test_the_publish_job_runs_in_an_environment_that_can_require_a_reviewer(ghcr_project: Project) -> None:
+    publish = workflow(ghcr_project, "release.yml")["jobs"]["publish"]
+
+    assert publish["environment"] == "release"
+    assert "`release`" in ghcr_project.read("docs/docker.md")
