@@ -28,7 +28,7 @@ from tests.kubernetes import (
     run_options,
     security,
 )
-from tests.readme_commands import console_blocks
+from tests.readme_commands import console_blocks, fenced_blocks
 from tests.template import ONE_KIND_AT_A_TIME
 
 Bake = Callable[..., Project]
@@ -43,7 +43,7 @@ KUBERNETES_VERSIONS = sorted(
 # What each kind deploys: the web kind a service, the cli kind a one-off run.
 KIND_RESOURCES = {
     "cli": {"Job"},
-    "web": {"Deployment", "Service", "PodDisruptionBudget", "ServiceAccount"},
+    "web": {"Deployment", "Service", "PodDisruptionBudget", "ServiceAccount", "NetworkPolicy"},
 }
 # "Short enough to read in one screen each" (the house style).
 SCREEN_LINES = 100
@@ -146,10 +146,10 @@ def test_only_tmp_and_the_dockerfiles_home_are_writable(bake: Bake, answers: dic
 
 
 @pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
-def test_the_container_requests_and_limits_cpu_and_memory(bake: Bake, answers: dict[str, Any]) -> None:
+def test_the_container_requests_and_limits_cpu_memory_and_disk(bake: Bake, answers: dict[str, Any]) -> None:
     resources = container(manifests(bake, answers).workload())["resources"]
 
-    assert set(resources["requests"]) == set(resources["limits"]) == {"cpu", "memory"}
+    assert set(resources["requests"]) == set(resources["limits"]) == {"cpu", "memory", "ephemeral-storage"}
 
 
 @pytest.fixture
@@ -326,3 +326,49 @@ def test_the_kubernetes_name_keeps_a_valid_slug_and_mends_the_rest() -> None:
     assert kubernetes_name("my_app") == "my-app"
     assert kubernetes_name(LONGEST_SLUG) == LONGEST_SLUG.replace("_", "-")[:63]
     assert kubernetes_name("a" * 62 + "_b") == "a" * 62  # no '-' left at the end
+
+
+# --- Traffic, pulls and disk -----------------------------------------------------------------
+
+
+def test_the_network_policy_admits_only_the_services_port_to_the_deployments_pods(web: Project) -> None:
+    found = Manifests.of(web)
+    policy = found.of_kind("NetworkPolicy")["spec"]
+    pod_labels = found.of_kind("Deployment")["spec"]["template"]["metadata"]["labels"]
+    (service_port,) = found.of_kind("Service")["spec"]["ports"]
+
+    assert policy["podSelector"]["matchLabels"] == pod_labels
+    assert policy["policyTypes"] == ["Ingress"]
+    (rule,) = policy["ingress"]
+    assert rule["ports"] == [{"port": service_port["targetPort"], "protocol": "TCP"}]
+    assert "from" not in rule  # from anywhere in the cluster, to that port only
+
+
+@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+def test_the_container_pulls_only_what_it_lacks_and_requests_disk(bake: Bake, answers: dict[str, Any]) -> None:
+    found = manifests(bake, answers)
+    spec = container(found.workload())
+    volumes = pod_spec(found.workload())["volumes"]
+    empty_dirs = sum(int(volume["emptyDir"]["sizeLimit"].removesuffix("Mi")) for volume in volumes)
+
+    assert spec["imagePullPolicy"] == "IfNotPresent"
+    requested = int(spec["resources"]["requests"]["ephemeral-storage"].removesuffix("Mi"))
+    limited = int(spec["resources"]["limits"]["ephemeral-storage"].removesuffix("Mi"))
+    assert empty_dirs < requested <= limited
+
+
+@pytest.mark.parametrize("registry", ["ghcr", "none"])
+def test_the_docs_pin_the_image_by_digest_under_the_kustomizations_name(bake: Bake, registry: str) -> None:
+    project = bake(container_registry=registry)
+    (image,) = Manifests.of(project).kustomization["images"]
+    commands = [
+        line
+        for block in fenced_blocks(project.read("docs/deployment.md"), "text")["The image"]
+        for line in block.splitlines()
+    ]
+
+    (pinned,) = [command for command in commands if "@sha256:" in command]
+
+    name, reference = pinned.removeprefix("kustomize edit set image ").split("=")
+    assert name == image["name"]
+    assert reference == "REGISTRY/NAME@sha256:DIGEST"
