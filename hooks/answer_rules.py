@@ -89,11 +89,9 @@ EMAIL_PATTERN = re.compile(
 # https://host[:port]/owner/name, with as many path segments as the host nests (GitLab groups).
 # Only unreserved URL characters in the path, so the URL is safe unquoted in TOML, YAML and Markdown.
 HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-# GitHub's own rules: an owner of letters, digits and single hyphens (at most 39 characters), a
-# repository name of letters, digits, '.', '_' and '-' that is not '.' or '..'.
-GITHUB_REPOSITORY_PATTERN = re.compile(
-    r"https://github\.com/[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}"
-)
+# A GitHub repository's URL: an owner of letters, digits and hyphens, a repository name of letters,
+# digits, '.', '_' and '-' that is not '.' or '..', nothing after it.
+GITHUB_REPOSITORY_PATTERN = re.compile(r"https://github\.com/[A-Za-z0-9][A-Za-z0-9-]*/(?!\.\.?$)[A-Za-z0-9._-]+")
 REPOSITORY_URL_PATTERN = re.compile(
     rf"https://{HOST_LABEL}(?:\.{HOST_LABEL})+(?::[0-9]{{1,5}})?(?:/[A-Za-z0-9._~-]+){{2,}}"
 )

@@ -285,6 +285,11 @@ def answers(draw: st.DrawFn, max_hostile: int = 2) -> dict[str, str]:
         value = draw(HOSTILE[field] if field in hostile else REALISTIC[field])
         if value is not None:
             given[field] = without_jinja_openers(value)
+    # Whoever hosts the repository elsewhere than GitHub does not publish to GitHub's registry
+    # (the rules refuse ghcr with such a URL, as test_hooks.py shows).
+    url = given.get("repository_url", "https://github.com/")
+    if not url.startswith("https://github.com/") and "container_registry" not in hostile:
+        given["container_registry"] = "none"
     return given
 
 
