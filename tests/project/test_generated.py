@@ -16,7 +16,7 @@ import findpython
 import pytest
 import yaml
 
-from tests.commands import run_checked
+from tests.commands import run_checked, run_command
 from tests.conftest import Project, package_index_environment, path_with_tools
 from tests.http import free_port
 from tests.http import health as health_body
@@ -250,14 +250,7 @@ def test_make_check_targets_fail_on_sloppy_code(
     sloppy = installed_default.path / "src" / installed_default.package / "sloppy.py"
     sloppy.write_text(sloppy_code)
     try:
-        completed = subprocess.run(
-            ["make", target],
-            cwd=installed_default.path,
-            env=user_environment(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        completed = run_command(["make", target], cwd=installed_default.path, env=user_environment())
     finally:
         sloppy.unlink()
 
@@ -350,13 +343,10 @@ def test_a_new_setting_fails_the_projects_tests_until_it_is_documented(install: 
     new_field = '    request_timeout: int = Field(default=30, description="Seconds a request may take.")\n'
     settings.write_text(original + new_field)
     try:
-        undocumented = subprocess.run(
+        undocumented = run_command(
             ["bash", "-c", "poetry run pytest --no-cov -q tests/test_settings.py"],
             cwd=project.path,
             env=user_environment(),
-            capture_output=True,
-            text=True,
-            check=False,
         )
     finally:
         settings.write_text(original)
