@@ -50,7 +50,7 @@ def oci_labels(docker: DockerEngine, image: str) -> dict[str, str]:
 def test_make_image_labels_the_image_from_pyproject_and_make_run_runs_it(
     docker: DockerEngine, environment: dict[str, str], bake: Callable[..., Project], image: str, tmp_path: Path
 ) -> None:
-    project = bake(repository_url=CUSTOM_REPOSITORY).copy_to(tmp_path / "project")
+    project = bake(repository_url=CUSTOM_REPOSITORY, container_registry="none").copy_to(tmp_path / "project")
     docker.ensure_base_image(project.answers["python_version"])
     build_options = f"DOCKER_BUILD_OPTS={mirror_build_option()}"
 
