@@ -21,6 +21,7 @@ from pre_commit_hooks import check_toml, check_yaml, end_of_file_fixer, trailing
 
 from tests.conftest import Project, tool
 from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR
+from tests.workflows import triggers
 
 Bake = Callable[..., Project]
 
@@ -67,13 +68,6 @@ def load_yaml(project: Project, relative: str) -> dict[Any, Any]:
 
 def workflow_files(project: Project) -> list[Path]:
     return sorted((project.path / ".github" / "workflows").glob("*.yml"))
-
-
-def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
-    """The `on:` mapping. YAML 1.1, which PyYAML reads, takes a bare `on` for the boolean true."""
-    on = workflow[True]
-    assert isinstance(on, dict)
-    return on
 
 
 def step(job: dict[str, Any], name: str) -> dict[str, Any]:

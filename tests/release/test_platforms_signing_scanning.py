@@ -17,6 +17,7 @@ import yaml
 
 from tests.conftest import Project
 from tests.readme_commands import console_blocks
+from tests.workflows import triggers
 
 Bake = Callable[..., Project]
 
@@ -270,13 +271,6 @@ def github_glob(pattern: str) -> re.Pattern[str]:
     return re.compile(
         "".join("[^/]*" if part == "*" else part if part.startswith("[") else re.escape(part) for part in parts)
     )
-
-
-def triggers(loaded: dict[Any, Any]) -> dict[str, Any]:
-    """The `on:` mapping: a YAML 1.1 reader (PyYAML) loads the bare key `on` as True."""
-    on = loaded[True]
-    assert isinstance(on, dict)
-    return on
 
 
 def documented_identity_regexp(project: Project) -> re.Pattern[str]:
