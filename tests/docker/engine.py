@@ -23,6 +23,9 @@ SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "scripts"
 # Debian suites whose python3 matches a python:X-slim tag, for stand-in base images.
 DEBIAN_SUITE_FOR_PYTHON = {"3.11": "bookworm", "3.13": "trixie", "3.14": "sid"}
 
+# scripts/postgres-standin.sh's image: the official postgres:17's contract on Debian's postgresql-17.
+POSTGRES_STANDIN = "pdt-standin-postgres:17"
+
 
 class DockerUnavailableError(RuntimeError):
     """No usable Docker engine (or base image): the message says why."""
@@ -138,8 +141,26 @@ class DockerEngine:
             raise DockerUnavailableError(f"TEST_PYTHON_IMAGE gave {image}, which cannot be found or pulled")
         suite = DEBIAN_SUITE_FOR_PYTHON.get(python_version)
         arguments: list[str | Path] = [suite, image] if suite else self._host_python_standin(image, python_version)
+        self._run_standin_script("standin-base.sh", *arguments, image=image)
+        return image
+
+    def ensure_postgres_image(self) -> str:
+        """The image the web kind's compose file runs its database from (through POSTGRES_IMAGE):
+        TEST_POSTGRES_IMAGE if set, e.g. the official postgres:17 where a registry answers; else the
+        local stand-in, which scripts/postgres-standin.sh builds once per machine (again only when
+        its recipe changed) and the image store keeps for later runs."""
+        override = os.environ.get("TEST_POSTGRES_IMAGE")
+        if override:
+            if self.has_image(override) or self.call("pull", "--quiet", override, check=False).returncode == 0:
+                return override
+            raise DockerUnavailableError(f"TEST_POSTGRES_IMAGE gave {override}, which cannot be found or pulled")
+        with FileLock(Path(tempfile.gettempdir()) / "pdt-postgres-image.lock"):
+            self._run_standin_script("postgres-standin.sh", POSTGRES_STANDIN, image=POSTGRES_STANDIN)
+        return POSTGRES_STANDIN
+
+    def _run_standin_script(self, script: str, *arguments: str | Path, image: str) -> None:
         completed = subprocess.run(
-            [SCRIPTS_DIR / "standin-base.sh", *arguments],
+            [SCRIPTS_DIR / script, *arguments],
             env={**self.environment, "DOCKER": self.client},
             capture_output=True,
             text=True,
@@ -150,7 +171,6 @@ class DockerEngine:
             raise DockerUnavailableError(
                 f"building a stand-in for {image} failed:\n{completed.stdout}\n{completed.stderr}"
             )
-        return image
 
     @staticmethod
     def _host_python_standin(image: str, python_version: str) -> list[str | Path]:

@@ -1,4 +1,4 @@
-"""Docker fixtures: one engine, one base image per Python version, one image per project per session."""
+"""Docker fixtures: one engine, one base image per Python version, a Postgres image, each project image once."""
 
 from __future__ import annotations
 
@@ -51,6 +51,13 @@ def build_image(docker: DockerEngine) -> Iterator[Callable[..., Build]]:
 
     yield build
     docker.remove_images(*set(tags))
+
+
+@pytest.fixture(scope="session")
+def postgres_image(docker: DockerEngine) -> str:
+    """The Postgres image for the web kind's database, which compose files take through
+    POSTGRES_IMAGE: the local stand-in of the official image (see DockerEngine.ensure_postgres_image)."""
+    return docker.ensure_postgres_image()
 
 
 def locked_copy(baked: Project, tmp_path_factory: pytest.TempPathFactory, folder: str) -> Project:
