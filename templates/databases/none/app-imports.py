@@ -1,0 +1,3 @@
+from fastapi import APIRouter, FastAPI
+
+from {{ cookiecutter.package_name }} import __version__

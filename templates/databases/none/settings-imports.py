@@ -1,0 +1,2 @@
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
