@@ -29,6 +29,9 @@ SUPPORTED_PYTHON_VERSIONS = tuple(
 APP_KINDS = tuple(COOKIECUTTER_JSON["app_kind"])
 LICENSES = tuple(COOKIECUTTER_JSON["license"])
 CONTAINER_REGISTRIES = tuple(COOKIECUTTER_JSON["container_registry"])
+# `database` is a text answer whose default follows app_kind (cookiecutter has no conditional
+# prompts, and a list would offer a cli app a database it may not have): its choices are a private list.
+DATABASES = tuple(COOKIECUTTER_JSON["_databases"])
 
 MAX_NAME_LENGTH = 64
 SHORT_REPR = reprlib.Repr()
@@ -226,6 +229,18 @@ def check_app_kind(value: str) -> None:
     check_choice("app_kind", value, APP_KINDS)
 
 
+def check_database(value: str) -> None:
+    """The database behind a web service, if any: the app, compose file and manifests follow it."""
+    check_choice("database", value, DATABASES)
+
+
+def check_database_fits_the_app_kind(value: str, answers: Mapping[str, object]) -> None:
+    """Only the web kind has a database: a command-line app has no service to put one behind."""
+    if value != "none" and answers.get("app_kind") != "web":
+        rule = f"only a web service has a database (app_kind is {shown(answers.get('app_kind'))}); choose none"
+        raise InvalidAnswerError("database", value, rule)
+
+
 def check_python_version(value: str) -> None:
     check_choice("python_version", value, SUPPORTED_PYTHON_VERSIONS)
 
@@ -266,6 +281,7 @@ def check_pin(field: str, value: str) -> None:
 RULES: Mapping[str, Callable[[str], None]] = {
     "project_name": check_project_name,
     "app_kind": check_app_kind,
+    "database": check_database,
     "project_slug": check_project_slug,
     "package_name": check_package_name,
     "description": check_description,
@@ -279,6 +295,7 @@ RULES: Mapping[str, Callable[[str], None]] = {
 }
 # Rules that read an earlier answer too, checked after the field's own rule.
 RULES_WITH_EARLIER_ANSWERS: Mapping[str, Callable[[str, Mapping[str, object]], None]] = {
+    "database": check_database_fits_the_app_kind,
     "container_registry": check_registry_publishes_the_repository,
 }
 # Yes/no answers: cookiecutter makes booleans of what is typed, a replay file passes its JSON as is.

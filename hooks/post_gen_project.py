@@ -117,9 +117,25 @@ def next_steps(project_dir: Path) -> str:
     )
 
 
+def remove_empty_folders(project_dir: Path) -> list[Path]:
+    """Remove the folders left empty because every file in them has a name that rendered empty
+    (a file for another choice: `{% if cookiecutter.database == 'postgres' %}env.py{% endif %}`).
+
+    Cookiecutter skips such files but still creates their folder. Deepest first, so that a folder
+    holding only empty folders goes too. Returns what was removed.
+    """
+    removed = []
+    for folder in sorted((path for path in project_dir.rglob("*") if path.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+            removed.append(folder)
+    return removed
+
+
 def main() -> int:
     answers = json.loads(ANSWERS_JSON)
     project_dir = Path.cwd()
+    remove_empty_folders(project_dir)
     if is_cruft_comparison_bake(answers, parent_command_line()):
         return 0
     if answers["init_git_repository"]:

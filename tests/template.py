@@ -47,7 +47,13 @@ def default_description(app_kind: str) -> str:
     return jinja2.Template(COOKIECUTTER_JSON["description"]).render(cookiecutter={"app_kind": app_kind})
 
 
+def default_database(app_kind: str) -> str:
+    """The database's default, which follows the app kind (postgres for web, none for cli)."""
+    return jinja2.Template(COOKIECUTTER_JSON["database"]).render(cookiecutter={"app_kind": app_kind})
+
+
 DEFAULTS["description"] = default_description(DEFAULTS["app_kind"])
+DEFAULTS["database"] = default_database(DEFAULTS["app_kind"])
 
 # Every choice variable with its choices: a new choice is tested without editing any test.
 CHOICES: dict[str, list[str]] = {
@@ -55,6 +61,9 @@ CHOICES: dict[str, list[str]] = {
 }
 # What the generated app is (cookiecutter.json's `app_kind`): every kind is baked and checked.
 APP_KINDS: list[str] = CHOICES["app_kind"]
+# The databases a web service can have (cookiecutter.json's private `_databases`: `database` is a text
+# answer whose default follows the kind), each baked and checked.
+DATABASES: list[str] = COOKIECUTTER_JSON["_databases"]
 ONE_KIND_AT_A_TIME = [pytest.param({"app_kind": kind}, id=f"app_kind={kind}") for kind in APP_KINDS]
 ONE_CHOICE_AT_A_TIME = [
     pytest.param({variable: choice}, id=f"{variable}={choice}")

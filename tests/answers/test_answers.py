@@ -77,9 +77,9 @@ def refusal_lines(completed: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 def test_bad_typed_answer_stops_the_run_right_after_its_prompt(tmp_path: Path) -> None:
-    # project_name and app_kind: accept the defaults; project_slug: a bad answer; then answers that
+    # project_name, app_kind and database: accept the defaults; project_slug: a bad answer; then answers that
     # would be bad too.
-    completed = run_cookiecutter(tmp_path, typed=["", "", "Bad Slug", "", "", "", "not an e-mail"])
+    completed = run_cookiecutter(tmp_path, typed=["", "", "", "Bad Slug", "", "", "", "not an e-mail"])
 
     assert completed.returncode == 1
     assert refusal_lines(completed) == [
@@ -91,7 +91,7 @@ def test_bad_typed_answer_stops_the_run_right_after_its_prompt(tmp_path: Path) -
 
 
 def test_bad_typed_answer_later_in_the_prompts_is_refused_with_the_same_line(tmp_path: Path) -> None:
-    completed = run_cookiecutter(tmp_path, typed=["", "", "", "", "", "", "jane"])
+    completed = run_cookiecutter(tmp_path, typed=["", "", "", "", "", "", "", "jane"])
 
     assert completed.returncode == 1
     (line,) = refusal_lines(completed)
@@ -214,3 +214,23 @@ def test_readme_shows_the_refusal_that_its_sample_command_prints(tmp_path: Path)
 
     assert completed.returncode == 1
     assert refusal_lines(completed) == shown_output
+
+
+def test_typing_a_database_for_a_cli_app_stops_the_run_right_after_its_prompt(tmp_path: Path) -> None:
+    completed = run_cookiecutter(tmp_path, typed=["", "", "postgres", "", ""])
+
+    assert completed.returncode == 1
+    assert refusal_lines(completed) == [
+        "database 'postgres' is not valid: only a web service has a database (app_kind is 'cli'); choose none"
+    ]
+    assert prompt_text("project_slug") not in completed.stdout
+    assert left_behind(tmp_path) == ["out"]
+
+
+def test_a_cli_app_given_a_database_up_front_is_refused(tmp_path: Path) -> None:
+    completed = run_cookiecutter(tmp_path, "app_kind=cli", "database=postgres")
+
+    assert completed.returncode == 1
+    assert refusal_lines(completed) == [
+        "database 'postgres' is not valid: only a web service has a database (app_kind is 'cli'); choose none"
+    ]

@@ -12,7 +12,7 @@ from slugify import slugify
 from hooks import answer_rules, post_gen_project
 from hooks.answer_rules import InvalidAnswerError
 from tests.readme_commands import first_console_block
-from tests.template import CHOICES, COOKIECUTTER_JSON, DEFAULTS
+from tests.template import CHOICES, COOKIECUTTER_JSON, DATABASES, DEFAULTS, default_database
 
 ACCEPTED: dict[str, list[str]] = {
     "project_name": ["My Project", "Café «Ünïcode»", 'Quotes " and \\ backslash', "x" * 200, "Rocket 🚀 Launcher"],
@@ -30,6 +30,7 @@ ACCEPTED: dict[str, list[str]] = {
     "version": ["0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "0.0.0", "10.20.30"],
     # Every choice cookiecutter.json offers, so that a new one is accepted without a new row.
     **CHOICES,
+    "database": DATABASES,
 }
 
 # (value, a fragment of the rule the message must state)
@@ -160,6 +161,7 @@ REJECTED: dict[str, list[tuple[str, str]]] = {
     "python_version": [("3.10", "3.11, 3.12, 3.13, 3.14"), ("2.7", "choose one of"), ("3.13.1", "choose one of")],
     "license": [("GPL-3.0", "MIT, Apache-2.0, BSD-3-Clause, Proprietary"), ("mit", "choose one of")],
     "container_registry": [("dockerhub", "ghcr, none"), ("GHCR", "choose one of"), ("", "choose one of")],
+    "database": [("mysql", "choose one of postgres, none"), ("Postgres", "choose one of"), ("", "choose one of")],
 }
 
 
@@ -261,6 +263,24 @@ def test_ghcr_accepts_a_github_owner_and_name_and_none_accepts_any_url(url: str)
 
     assert answer_rules.broken_rules({**DEFAULTS, **PINS, "repository_url": url, "container_registry": "ghcr"}) == []
     assert answer_rules.broken_rules({**DEFAULTS, **PINS, "repository_url": other, "container_registry": "none"}) == []
+
+
+def test_a_cli_app_with_a_database_is_refused_on_one_line_naming_the_rule() -> None:
+    answers = {**DEFAULTS, **PINS, "app_kind": "cli", "database": "postgres"}
+
+    assert [str(refusal) for refusal in answer_rules.broken_rules(answers)] == [
+        "database 'postgres' is not valid: only a web service has a database (app_kind is 'cli'); choose none"
+    ]
+
+
+@pytest.mark.parametrize(("kind", "database"), [("cli", "none"), ("web", "postgres"), ("web", "none")])
+def test_each_kind_accepts_the_databases_it_can_have(kind: str, database: str) -> None:
+    assert answer_rules.broken_rules({**DEFAULTS, **PINS, "app_kind": kind, "database": database}) == []
+
+
+@pytest.mark.parametrize(("kind", "database"), [("cli", "none"), ("web", "postgres")])
+def test_the_database_default_follows_the_kind(kind: str, database: str) -> None:
+    assert default_database(kind) == database
 
 
 def test_defaults_pass_every_rule() -> None:

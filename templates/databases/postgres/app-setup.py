@@ -1,0 +1,3 @@
+
+    database.attach(app, app.state.settings)
+    app.include_router(items.router)

@@ -1,0 +1,1 @@
+from {{ cookiecutter.package_name }}.migrate import upgrade_to_head
