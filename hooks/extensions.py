@@ -135,14 +135,17 @@ class MarkdownText(Extension):
 KUBERNETES_NAME_LENGTH = 63
 
 
-def kubernetes_name(slug: str) -> str:
+def kubernetes_name(slug: str, suffix: str = "") -> str:
     """The project's name as the Kubernetes manifests give it to every object and label.
 
     A slug (checked by the answer rules: lowercase letters and digits, single '-' or '_' between
     words, a letter first, at most 64 characters) becomes a DNS-1035 label: '_' turns into '-',
-    and the 64th character, if any, goes, with a '-' it would leave at the end.
+    and the 64th character, if any, goes, with a '-' it would leave at the end. A suffix names a
+    second object of the app (`migrate`, `database`): the name is shortened to leave room for it.
     """
-    return slug.replace("_", "-")[:KUBERNETES_NAME_LENGTH].rstrip("-")
+    room = KUBERNETES_NAME_LENGTH - (len(suffix) + 1 if suffix else 0)
+    name = slug.replace("_", "-")[:room].rstrip("-")
+    return f"{name}-{suffix}" if suffix else name
 
 
 class KubernetesName(Extension):

@@ -31,9 +31,30 @@ class Manifests:
         return resource
 
     def workload(self) -> dict[str, Any]:
-        """The resource that runs the image: the web kind's Deployment or the cli kind's Job."""
-        (resource,) = [resource for resource in self.files.values() if resource["kind"] in ("Deployment", "Job")]
+        """The resource that runs the app: the web kind's Deployment or the cli kind's Job (a web
+        service with a database also has a Job, its migrations: `migration_job`)."""
+        kinds = {resource["kind"] for resource in self.files.values()}
+        return self.of_kind("Deployment" if "Deployment" in kinds else "Job")
+
+    def migration_job(self) -> dict[str, Any]:
+        """The Job that runs the database's migrations (web kind with a database)."""
+        (resource,) = [
+            resource
+            for resource in self.files.values()
+            if resource["kind"] == "Job"
+            and resource["metadata"]["labels"].get("app.kubernetes.io/component") == "migration"
+        ]
         return resource
+
+    def secret_refs(self) -> set[tuple[str, str]]:
+        """Every (Secret name, key) a container's environment reads."""
+        return {
+            (variable["valueFrom"]["secretKeyRef"]["name"], variable["valueFrom"]["secretKeyRef"]["key"])
+            for resource in self.files.values()
+            if "template" in resource.get("spec", {})
+            for variable in container(resource).get("env", [])
+            if "secretKeyRef" in variable.get("valueFrom", {})
+        }
 
 
 def pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
@@ -94,8 +115,13 @@ def empty_dir_options(workload: dict[str, Any], volume: str) -> str:
     return f"uid={context['runAsUser']},gid={context['fsGroup']}{size}"
 
 
-def run_options(workload: dict[str, Any]) -> list[str]:
-    """`docker run` options for what the workload's pod spec states about its one container."""
+def run_options(workload: dict[str, Any], secrets: dict[tuple[str, str], str] | None = None) -> list[str]:
+    """`docker run` options for what the workload's pod spec states about its one container.
+
+    `secrets` plays the cluster's Secrets: the value for each (Secret name, key) an environment
+    variable reads through `secretKeyRef`. Without it, such a variable is passed as `--env NAME`,
+    which docker fills from its caller's environment.
+    """
     context = security(workload)
     spec = container(workload)
     options = ["--user", f"{context['runAsUser']}:{context['runAsGroup']}"]
@@ -110,5 +136,17 @@ def run_options(workload: dict[str, Any]) -> list[str]:
     limits = spec["resources"]["limits"]
     options += ["--memory", memory(limits["memory"]), "--cpus", cpus(limits["cpu"])]
     for variable in spec.get("env", []):
-        options += ["--env", f"{variable['name']}={variable['value']}"]
+        value = env_value(variable, secrets)
+        options += ["--env", variable["name"] if value is None else f"{variable['name']}={value}"]
     return options
+
+
+def env_value(variable: dict[str, Any], secrets: dict[tuple[str, str], str] | None) -> str | None:
+    """An environment variable's value: written in the manifest, or read from a Secret's key
+    (None: no Secrets given)."""
+    if "value" in variable:
+        return str(variable["value"])
+    if secrets is None:
+        return None
+    reference = variable["valueFrom"]["secretKeyRef"]
+    return secrets[(reference["name"], reference["key"])]

@@ -29,7 +29,7 @@ from tests.kubernetes import (
     security,
 )
 from tests.readme_commands import console_blocks, fenced_blocks
-from tests.template import ONE_KIND_AT_A_TIME
+from tests.template import DATABASES, ONE_KIND_AT_A_TIME
 
 Bake = Callable[..., Project]
 
@@ -45,6 +45,16 @@ KIND_RESOURCES = {
     "cli": {"Job"},
     "web": {"Deployment", "Service", "PodDisruptionBudget", "ServiceAccount", "NetworkPolicy"},
 }
+# What a database adds: a Job that runs its migrations.
+DATABASE_RESOURCES = {"none": set(), "postgres": {"Job"}}
+# Every kind, and the web kind with each database (the cli kind has none).
+DEPLOYABLE = [
+    pytest.param({"app_kind": "cli"}, id="app_kind=cli"),
+    *[
+        pytest.param({"app_kind": "web", "database": database}, id=f"app_kind=web,database={database}")
+        for database in DATABASES
+    ],
+]
 # "Short enough to read in one screen each" (the house style).
 SCREEN_LINES = 100
 
@@ -58,7 +68,7 @@ def test_the_supported_range_reaches_the_newest_schema() -> None:
     assert KUBERNETES_VERSIONS[-1] == major_minor(all_versions()[-1])
 
 
-@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+@pytest.mark.parametrize("answers", DEPLOYABLE)
 @pytest.mark.parametrize("kubernetes_version", KUBERNETES_VERSIONS)
 def test_every_manifest_validates_strictly_against_the_official_schema(
     bake: Bake, answers: dict[str, Any], kubernetes_version: str
@@ -68,12 +78,17 @@ def test_every_manifest_validates_strictly_against_the_official_schema(
         assert validated == kubernetes_version, name
 
 
-@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
-def test_kustomization_lists_exactly_the_manifests_of_the_kind(bake: Bake, answers: dict[str, Any]) -> None:
-    found = manifests(bake, answers)
+@pytest.mark.parametrize("answers", DEPLOYABLE)
+def test_kustomization_lists_exactly_the_manifests_of_the_kind_and_database(
+    bake: Bake, answers: dict[str, Any]
+) -> None:
+    project = bake(**answers)
+    found = Manifests.of(project)
 
     assert sorted(found.kustomization["resources"]) == sorted(found.files)
-    assert {resource["kind"] for resource in found.files.values()} == KIND_RESOURCES[answers["app_kind"]]
+    assert {resource["kind"] for resource in found.files.values()} == (
+        KIND_RESOURCES[project.kind] | DATABASE_RESOURCES[project.answers["database"]]
+    )
 
 
 @pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
@@ -99,7 +114,7 @@ def test_the_kustomization_names_the_image_the_release_publishes(
     assert image["newName"] == new_name or (new_name is None and not image["newName"].startswith("ghcr.io/"))
 
 
-@pytest.mark.parametrize("answers", ONE_KIND_AT_A_TIME)
+@pytest.mark.parametrize("answers", DEPLOYABLE)
 def test_each_manifest_fits_on_one_screen(bake: Bake, answers: dict[str, Any]) -> None:
     folder = bake(**answers).path / MANIFEST_DIR
 
@@ -284,7 +299,7 @@ AWKWARD_SLUGS = ["my_app", LONGEST_SLUG, "a" * 62 + "_b", "x"]
 
 
 def names_and_name_labels(found: Manifests) -> list[str]:
-    """Every object's name and every `app.kubernetes.io/name` label, at any depth."""
+    """Every object's name, every name label, and every Secret and ServiceAccount named, at any depth."""
     values: list[str] = []
 
     def walk(node: object) -> None:
@@ -292,8 +307,10 @@ def names_and_name_labels(found: Manifests) -> list[str]:
             for key, value in node.items():
                 if key == "metadata" and isinstance(value, dict) and "name" in value:
                     values.append(value["name"])
-                if key == "app.kubernetes.io/name" or key == "serviceAccountName":
+                if key in ("app.kubernetes.io/name", "app.kubernetes.io/part-of", "serviceAccountName"):
                     values.append(value)
+                if key == "secretKeyRef":
+                    values.append(value["name"])
                 walk(value)
         elif isinstance(node, list):
             for item in node:
@@ -303,17 +320,22 @@ def names_and_name_labels(found: Manifests) -> list[str]:
     return values
 
 
-@pytest.mark.parametrize("kind", ["cli", "web"])
+@pytest.mark.parametrize("answers", DEPLOYABLE)
 @pytest.mark.parametrize("slug", AWKWARD_SLUGS)
-def test_every_name_and_label_is_a_dns_1035_label_whatever_the_slug(bake: Bake, kind: str, slug: str) -> None:
-    project = bake(app_kind=kind, project_slug=slug)
+def test_every_name_and_label_is_a_dns_1035_label_whatever_the_slug(
+    bake: Bake, answers: dict[str, Any], slug: str
+) -> None:
+    from hooks.extensions import kubernetes_name
+
+    project = bake(**answers, project_slug=slug)
     found = Manifests.of(project)
 
     names = names_and_name_labels(found)
 
     assert names
     assert all(isinstance(name, str) and DNS_1035_LABEL.fullmatch(name) for name in names), names
-    assert len(set(names)) == 1, names  # one name for the app everywhere
+    # One name for the app everywhere; the migration Job and the database's Secret add a word to it.
+    assert set(names) <= {kubernetes_name(slug), kubernetes_name(slug, "migrate"), kubernetes_name(slug, "database")}
     # The image and the command keep the slug itself: they name the image and the console script.
     assert container(found.workload())["image"] == slug
     assert container(found.workload())["args"][0] == slug
@@ -326,6 +348,14 @@ def test_the_kubernetes_name_keeps_a_valid_slug_and_mends_the_rest() -> None:
     assert kubernetes_name("my_app") == "my-app"
     assert kubernetes_name(LONGEST_SLUG) == LONGEST_SLUG.replace("_", "-")[:63]
     assert kubernetes_name("a" * 62 + "_b") == "a" * 62  # no '-' left at the end
+
+
+def test_the_kubernetes_name_with_a_suffix_keeps_the_suffix_within_63_characters() -> None:
+    from hooks.extensions import kubernetes_name
+
+    assert kubernetes_name("my_app", "migrate") == "my-app-migrate"
+    assert kubernetes_name(LONGEST_SLUG, "migrate") == "a" * 30 + "-" + "b" * 24 + "-migrate"
+    assert kubernetes_name("a" * 54 + "_b", "migrate") == "a" * 54 + "-migrate"  # no '--' in the middle
 
 
 # --- Traffic, pulls and disk -----------------------------------------------------------------
@@ -372,3 +402,163 @@ def test_the_docs_pin_the_image_by_digest_under_the_kustomizations_name(bake: Ba
     name, reference = pinned.removeprefix("kustomize edit set image ").split("=")
     assert name == image["name"]
     assert reference == "REGISTRY/NAME@sha256:DIGEST"
+
+
+# --- The web kind's database: a Secret, a migration Job, the order of a release ----------------
+
+SECRET_KEY_REF = re.compile(r"--from-literal=(?P<key>[^=]+)=(?P<value>.+)")
+
+
+@pytest.fixture
+def with_database(bake: Bake) -> Project:
+    return bake(app_kind="web", database="postgres")
+
+
+def database_url_variable(project: Project) -> str:
+    return f"{project.package.upper()}_DATABASE_URL"
+
+
+def env_sources(workload: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each environment variable of the workload's container, by name: its `value` or `valueFrom`."""
+    return {variable["name"]: variable for variable in container(workload).get("env", [])}
+
+
+def test_the_deployment_and_the_migration_job_read_the_database_url_from_one_secret(with_database: Project) -> None:
+    from hooks.extensions import kubernetes_name
+
+    found = Manifests.of(with_database)
+    variable = database_url_variable(with_database)
+
+    for workload in (found.of_kind("Deployment"), found.migration_job()):
+        assert "value" not in env_sources(workload)[variable]
+        assert "secretKeyRef" in env_sources(workload)[variable]["valueFrom"]
+    assert found.secret_refs() == {(kubernetes_name(with_database.slug, "database"), "url")}
+
+
+def test_no_manifest_holds_a_secret_and_the_kustomization_makes_none(with_database: Project) -> None:
+    found = Manifests.of(with_database)
+
+    assert "Secret" not in {resource["kind"] for resource in found.files.values()}
+    assert "secretGenerator" not in found.kustomization
+
+
+def test_without_a_database_nothing_reads_a_secret_or_migrates(bake: Bake) -> None:
+    found = Manifests.of(bake(app_kind="web", database="none"))
+
+    assert found.secret_refs() == set()
+    assert "Job" not in {resource["kind"] for resource in found.files.values()}
+
+
+def test_the_migration_job_runs_the_images_migrate_command(with_database: Project) -> None:
+    found = Manifests.of(with_database)
+    job = container(found.migration_job())
+
+    assert job["args"] == [with_database.slug, "migrate"]
+    assert job["image"] == container(found.of_kind("Deployment"))["image"]
+    assert "migrate" in with_database.read(f"src/{with_database.package}/cli.py")
+
+
+def test_the_migration_job_runs_under_the_deployments_constraints(with_database: Project) -> None:
+    found = Manifests.of(with_database)
+    job, deployment = found.migration_job(), found.of_kind("Deployment")
+
+    assert security(job) == security(deployment)
+    assert container(job)["resources"] == container(deployment)["resources"]
+    assert mount_paths(job) == mount_paths(deployment)
+    assert pod_spec(job)["volumes"] == pod_spec(deployment)["volumes"]
+    for field in ("serviceAccountName", "automountServiceAccountToken"):
+        assert pod_spec(job)[field] == pod_spec(deployment)[field], field
+    assert container(job)["imagePullPolicy"] == container(deployment)["imagePullPolicy"]
+
+
+def test_the_migration_job_runs_one_pod_retries_twice_and_is_removed_an_hour_after_it_ends(
+    with_database: Project,
+) -> None:
+    spec = Manifests.of(with_database).migration_job()["spec"]
+
+    assert spec.get("parallelism", 1) == spec.get("completions", 1) == 1
+    assert (spec["backoffLimit"], spec["activeDeadlineSeconds"], spec["ttlSecondsAfterFinished"]) == (2, 600, 3600)
+    assert spec["template"]["spec"]["restartPolicy"] == "Never"
+
+
+def test_migrations_run_in_a_job_not_in_an_init_container_of_every_pod(with_database: Project) -> None:
+    assert "initContainers" not in pod_spec(Manifests.of(with_database).of_kind("Deployment"))
+
+
+def selects(match_labels: dict[str, str], labels: dict[str, str]) -> bool:
+    return match_labels.items() <= labels.items()
+
+
+def test_the_service_and_the_policies_do_not_select_the_migration_pod(with_database: Project) -> None:
+    found = Manifests.of(with_database)
+    migration_pod = found.migration_job()["spec"]["template"]["metadata"]["labels"]
+    selectors = {
+        "Deployment": found.of_kind("Deployment")["spec"]["selector"]["matchLabels"],
+        "Service": found.of_kind("Service")["spec"]["selector"],
+        "PodDisruptionBudget": found.of_kind("PodDisruptionBudget")["spec"]["selector"]["matchLabels"],
+        "NetworkPolicy": found.of_kind("NetworkPolicy")["spec"]["podSelector"]["matchLabels"],
+    }
+
+    assert [kind for kind, selector in selectors.items() if selects(selector, migration_pod)] == []
+
+
+def deployment_doc_commands(project: Project, heading: str) -> list[list[str]]:
+    """The commands of the ```text blocks under a heading of docs/deployment.md, split as a shell would."""
+    blocks = fenced_blocks(project.read("docs/deployment.md"), "text")[heading]
+    return [shlex.split(line) for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_the_docs_create_the_secret_the_manifests_read_with_a_placeholder(with_database: Project) -> None:
+    found = Manifests.of(with_database)
+    (command,) = [
+        words
+        for words in deployment_doc_commands(with_database, "The database")
+        if words[:3] == ["kubectl", "create", "secret"]
+    ]
+
+    assert command[3] == "generic"
+    (literal,) = [SECRET_KEY_REF.fullmatch(word) for word in command if word.startswith("--from-literal=")]
+    assert literal is not None
+    assert found.secret_refs() == {(command[4], literal["key"])}
+    assert literal["value"] == "postgresql+psycopg://USER:PASSWORD@HOST:5432/NAME"
+
+
+def test_the_docs_run_the_migration_job_alone_and_wait_for_it_before_the_rest(with_database: Project) -> None:
+    found = Manifests.of(with_database)
+    job = found.migration_job()
+    name = job["metadata"]["name"]
+    commands = deployment_doc_commands(with_database, "Apply, roll out, roll back")
+    # The selector on `kubectl apply -k ... --selector KEY=VALUE` picks exactly the Job.
+    (selector,) = [words[words.index("--selector") + 1] for words in commands if "--selector" in words]
+    key, _, value = selector.partition("=")
+    picked = [resource for resource in found.files.values() if resource["metadata"]["labels"].get(key) == value]
+    deadline_minutes = job["spec"]["activeDeadlineSeconds"] // 60
+
+    assert picked == [job]
+    assert commands[:3] == [
+        ["kubectl", "delete", "job", name, "--ignore-not-found"],
+        ["kubectl", "apply", "-k", "deploy/kubernetes", "--selector", selector],
+        ["kubectl", "wait", "--for=condition=complete", f"--timeout={deadline_minutes}m", f"job/{name}"],
+    ]
+    assert commands.index(["kubectl", "apply", "-k", "deploy/kubernetes"]) > 2
+
+
+@pytest.mark.parametrize("answers", DEPLOYABLE)
+def test_every_kubectl_command_in_the_deployment_docs_names_a_resource_of_the_manifests(
+    bake: Bake, answers: dict[str, Any]
+) -> None:
+    project = bake(**answers)
+    found = Manifests.of(project)
+    defined = {(resource["kind"].lower(), resource["metadata"]["name"]) for resource in found.files.values()}
+    defined |= {("secret", name) for name, _ in found.secret_refs()}
+    docs = project.read("docs/deployment.md")
+    commands = re.findall(r"kubectl [^`\n]+", docs)
+
+    named = {
+        (kind, name)
+        for command in commands
+        for kind, name in re.findall(r"\b(job|deployment|secret generic)[/ ]([a-z][-a-z0-9]*)", command)
+    }
+
+    assert commands
+    assert {(kind.removesuffix(" generic"), name) for kind, name in named} <= defined
