@@ -142,9 +142,11 @@ def compose(
     locked_projects: dict[str, Project],
     compose_environment: dict[str, str],
     docker: DockerEngine,
+    postgres_image: str,
     tmp_path: Path,
 ) -> Iterator[Compose]:
-    """A private copy of the kind's project and a unique compose project name, taken down after."""
+    """A private copy of the kind's project and a unique compose project name, taken down after.
+    The web kind's database runs from the Postgres stand-in, on a port of its own."""
     kind = request.param
     project = locked_projects[kind].copy_to(tmp_path / locked_projects[kind].slug)
     docker.ensure_base_image(project.answers["python_version"])
@@ -152,7 +154,12 @@ def compose(
     compose = Compose(
         project=project,
         name=f"pdt-{kind}-{uuid.uuid4().hex[:8]}",
-        environment={**compose_environment, "DEV_PORT": str(port)},
+        environment={
+            **compose_environment,
+            "DEV_PORT": str(port),
+            "DB_PORT": str(free_port()),
+            "POSTGRES_IMAGE": postgres_image,
+        },
         port=port,
     )
     yield compose
@@ -269,8 +276,10 @@ def test_down_leaves_no_container_network_or_anonymous_volume(compose: Compose, 
     label = f"label=com.docker.compose.project={compose.name}"
     containers = docker.call("ps", "--all", "--quiet", "--filter", label).stdout.split()
     assert containers, "up made no container"
-    mounts = json.loads(docker.call("inspect", "--format", "{{json .Mounts}}", *containers).stdout.splitlines()[0])
-    volumes = [mount["Name"] for mount in mounts or [] if mount["Type"] == "volume"]
+    inspected = docker.call("inspect", "--format", "{{json .Mounts}}", *containers).stdout.splitlines()
+    mounts = [mount for line in inspected for mount in json.loads(line) or []]
+    # Named volumes (`<project>_db-data`) are meant to outlive `down`; anonymous ones are not.
+    volumes = [m["Name"] for m in mounts if m["Type"] == "volume" and not m["Name"].startswith(f"{compose.name}_")]
 
     compose("down")
 

@@ -7,7 +7,8 @@ run: image ## Build the image, then serve it in a throwaway container on port 80
 up: ## Start the dev service in the background, built from the dev target, on 127.0.0.1:8000
 	$(DOCKER) compose up --build --wait
 
-down: ## Stop the dev service and remove its container
+# Named volumes (a database's data) outlive `down`: `docker compose down -v` deletes them too.
+down: ## Stop the dev services and remove their containers; named volumes stay
 	$(DOCKER) compose down
 
 logs: ## Follow the dev service's logs (Ctrl+C stops following)
