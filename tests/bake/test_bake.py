@@ -46,10 +46,12 @@ KIND_FILES = {
         "src/{package}/app.py",
         "src/{package}/cli.py",
         "src/{package}/logs.py",
+        "src/{package}/server.py",
         "src/{package}/settings.py",
         "tests/test_app.py",
         "tests/test_cli.py",
         "tests/test_logs.py",
+        "tests/test_server.py",
         "tests/test_settings.py",
     ],
 }
