@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,15 +74,27 @@ def pytest_command(tests: Sequence[str]) -> list[str]:
 
 
 def run_tests(tree: Path, tests: Sequence[str]) -> tuple[int | None, str]:
-    """pytest's exit code (None on a timeout) and the end of its output."""
-    try:
-        completed = subprocess.run(
-            pytest_command(tests), cwd=tree, capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return None, f"timed out after {TIMEOUT} s"
-    lines = (completed.stdout + completed.stderr).strip().splitlines()
-    return completed.returncode, lines[-1] if lines else ""
+    """pytest's exit code (None on a timeout) and the end of its output. pytest runs in a session
+    of its own, so that a timeout or Ctrl+C ends it with everything it started (servers, builds)."""
+    with subprocess.Popen(
+        pytest_command(tests),
+        cwd=tree,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return None, f"timed out after {TIMEOUT} s"
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    lines = output.strip().splitlines()
+    return process.returncode, lines[-1] if lines else ""
 
 
 def try_mutant(mutant: Mutant, files: list[str]) -> Outcome:
