@@ -65,3 +65,10 @@ def test_git_ignores_environments_caches_build_output_and_secrets(repository: Pa
 
 def test_git_keeps_the_project_its_lock_and_the_documented_env_example(repository: Path) -> None:
     assert ignored_by_git(repository, KEPT) == []
+
+
+def test_the_new_git_repository_starts_on_main_the_branch_ci_runs_on(default_project: Project) -> None:
+    """Whatever git's own default (`master` unless configured): ci.yml runs on pushes to main."""
+    head = run_checked(["git", "symbolic-ref", "HEAD"], cwd=default_project.path).stdout
+
+    assert head == "refs/heads/main\n"

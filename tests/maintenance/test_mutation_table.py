@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -69,3 +70,14 @@ def test_each_selected_test_path_exists(mutant: Mutant) -> None:
     paths = [argument.split("::")[0] for argument in mutant.tests if argument.startswith("tests/")]
     assert paths, "the selection names no test file or folder"
     assert [path for path in paths if not Path(ROOT, path).exists()] == []
+
+
+def test_the_reports_kept_survivors_are_mutants_of_the_table_with_a_reason() -> None:
+    """docs/mutation.md, the last full run's report, names its survivors; each must still be in the
+    table, with the `survives` reason that lets it through."""
+    report = (ROOT / "docs" / "mutation.md").read_text(encoding="utf-8")
+    survivors_section = report.split("## Survivors, and why they are kept")[1].split("\n## ")[0]
+    named = re.findall(r"^- `([^`]+)`", survivors_section, re.MULTILINE)
+    reasons = {mutant.id: mutant.survives for mutant in MUTANTS}
+
+    assert [name for name in named if not reasons.get(name)] == []
