@@ -258,3 +258,34 @@ def test_the_dockerfile_patches_no_librarys_internals(default_project: Project) 
 
     assert "get_vcs" not in text
     assert "poetry.core.vcs" not in text
+
+
+def test_os_base_sends_output_unbuffered_and_writes_no_bytecode_at_run_time(dockerfile: DockerfileParser) -> None:
+    """Logs reach `docker logs` at once; no .pyc is written into a root-owned, read-only /app."""
+    settings = [
+        word
+        for i in instructions_of_stage(dockerfile, "os-base")
+        if i["instruction"] == "ENV"
+        for word in i["value"].split()
+    ]
+
+    assert "PYTHONUNBUFFERED=1" in settings
+    assert "PYTHONDONTWRITEBYTECODE=1" in settings
+
+
+def test_dependency_install_removes_the_export_whose_urls_may_hold_credentials(dockerfile: DockerfileParser) -> None:
+    install, steps = dependency_install(dockerfile)
+    command = steps[install][1]
+
+    assert command.rstrip().endswith("&& rm /tmp/locked.txt")
+
+
+def test_private_index_secret_is_only_read_where_it_is_mounted(dockerfile: DockerfileParser) -> None:
+    """Tested for, then read line by line: never copied or printed where a layer could keep it."""
+    install, steps = dependency_install(dockerfile)
+    command = steps[install][1]
+
+    assert re.findall(r"\S*/run/secrets/poetry-env\S*", command) == [
+        "/run/secrets/poetry-env",
+        "</run/secrets/poetry-env;",
+    ]

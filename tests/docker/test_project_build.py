@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -326,6 +327,23 @@ def test_wheel_holds_no_git_ignored_file(default_project: Project, tmp_path: Pat
     wheel = project_build.build_wheel(project.path, dist)
 
     assert f"{project.package}/local.db" not in zipfile.ZipFile(wheel).namelist()
+
+
+def test_build_leaves_git_ignored_files_out_of_the_install_with_no_git_folder(
+    default_project: Project, tmp_path: Path
+) -> None:
+    """As in project-build, whose context has no .git (.dockerignore): poetry-core alone would
+    then package what .gitignore ignores."""
+    project = default_project.copy_to(tmp_path / "src")
+    shutil.rmtree(project.path / ".git", ignore_errors=True)
+    (project.path / f"src/{project.package}/local.db").write_text("secret")
+    with (project.path / ".gitignore").open("a") as ignore:
+        ignore.write("*.db\n")
+
+    project_build.build(project.path, project.path, tmp_path / "out", ["main"], set(), "")
+
+    assert (site_packages(tmp_path / "out") / project.package / "__init__.py").is_file()
+    assert not list(site_packages(tmp_path / "out").rglob("local.db"))
 
 
 def test_command_line_build_reads_the_build_arguments_from_the_environment(

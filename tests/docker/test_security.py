@@ -11,51 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GIT_IDENTITY, Project, package_index_environment, path_with_tools, tool
+from tests.docker.build_context import KEPT_OUT, SECRETS_AT_ANY_DEPTH
 from tests.docker.engine import Build, DockerEngine
 from tests.docker.private_index import private_index
 
 pytestmark = pytest.mark.docker
 
 STAGES = ("os-base", "poetry-base", "app-base", "main")
-
-# Files a project directory often holds that must never reach an image.
-KEPT_OUT = [
-    ".env",
-    ".env.production",
-    ".git/leak-check",
-    ".venv/lib/leak-check.txt",
-    "src/my_project/__pycache__/leak.cpython-313.pyc",
-    ".mypy_cache/leak-check",
-    ".pytest_cache/leak-check",
-    "dist/leak-check.whl",
-    "build/leak-check",
-]
-# Keys, credentials and local databases: kept out at any depth, so each is planted both at the
-# root and in the package's folder (a file there would otherwise ship inside the wheel).
-SECRETS_AT_ANY_DEPTH = [
-    "server.pem",
-    "tls.key",
-    "id_rsa",
-    "id_rsa.pub",
-    "id_ed25519",
-    "signing.p12",
-    "signing.pfx",
-    ".npmrc",
-    ".pypirc",
-    ".netrc",
-    ".git-credentials",
-    "credentials.json",
-    ".envrc",
-    "auth.toml",
-    ".aws/credentials",
-    ".ssh/config",
-    ".docker/config.json",
-    ".kube/config",
-    "secrets/token.txt",
-    "db.sqlite3",
-    "local.db",
-    "docker-compose.override.yml",
-]
 
 
 def assert_nowhere_in(docker: DockerEngine, image: str, secret: str) -> None:

@@ -76,3 +76,18 @@ def test_every_docker_call_goes_through_the_docker_variable(project: Project, tm
         ["compose", "logs"],
     ]
     assert calls.read_text().splitlines()[0].endswith(f"OCI_VERSION={project.answers['version']}")
+
+
+# What `make run` and `make up` run for each kind: the web app published on port 8000 and waited
+# for until healthy; the command line run once, `make up` failing when it fails.
+RUN_AND_UP = {
+    "web": ["docker run --rm -p 8000:8000 probe", "docker compose up --build --wait"],
+    "cli": ["docker run --rm probe", "docker compose up --build --exit-code-from dev"],
+}
+
+
+def test_run_and_up_start_the_kinds_app_as_the_readme_says(project: Project) -> None:
+    printed = project.run("make", "--dry-run", "run", "up", "DOCKER=docker", "IMAGE=probe").stdout
+
+    commands = [line for line in printed.splitlines() if line.startswith(("docker run", "docker compose up"))]
+    assert commands == RUN_AND_UP[project.kind]
