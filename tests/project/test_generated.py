@@ -340,8 +340,10 @@ def test_a_new_setting_fails_the_projects_tests_until_it_is_documented(install: 
     project = install("web")
     settings = project.path / "src" / project.package / "settings.py"
     original = settings.read_text()
-    new_field = '    request_timeout: int = Field(default=30, description="Seconds a request may take.")\n'
-    settings.write_text(original + new_field)
+    new_field = '\n    request_timeout: int = Field(default=30, description="Seconds a request may take.")\n'
+    # The last line of the Settings class: load_settings() follows it.
+    end_of_class = original.index("\n\ndef load_settings(")
+    settings.write_text(original[:end_of_class] + new_field + original[end_of_class:])
     try:
         undocumented = run_command(
             ["bash", "-c", "poetry run pytest --no-cov -q tests/test_settings.py"],
