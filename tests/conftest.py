@@ -125,6 +125,15 @@ def tool(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
+def user_environment() -> dict[str, str]:
+    """A user's shell: this test environment's tools on PATH and the package index (see
+    package_index_url), and no POETRY_VIRTUALENVS_IN_PROJECT, so that only what the project itself
+    says (poetry.toml) decides where Poetry puts its environment."""
+    environment = {**os.environ, **package_index_environment(), "PATH": path_with_tools()}
+    environment.pop("POETRY_VIRTUALENVS_IN_PROJECT", None)
+    return environment
+
+
 @pytest.fixture(scope="session")
 def bake(cookies_session: Any) -> Callable[..., Project]:
     """Bake a project from answers that differ from the defaults; each combination once per session."""
@@ -141,6 +150,25 @@ def bake(cookies_session: Any) -> Callable[..., Project]:
         return baked[key]
 
     return bake_with
+
+
+@pytest.fixture(scope="session")
+def installed(bake: Callable[..., Project], tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Project]:
+    """A copy of a bake after the README's first command, `poetry install`: once per combination of
+    answers. Tests that edit it put back what they changed."""
+    projects: dict[frozenset[tuple[str, Any]], Project] = {}
+
+    def install(**answers: Any) -> Project:
+        key = frozenset(answers.items())
+        if key not in projects:
+            baked = bake(**answers)
+            folder = "-".join(f"{name}-{value}" for name, value in sorted(answers.items())) or "default"
+            project = baked.copy_to(tmp_path_factory.mktemp(f"installed-{folder}") / baked.slug)
+            run_checked(["bash", "-c", "poetry install --no-interaction"], cwd=project.path, env=user_environment())
+            projects[key] = project
+        return projects[key]
+
+    return install
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,12 @@
-"""Docker fixtures: one engine, one base image per Python version, a Postgres image, each project image once."""
+"""Docker fixtures: one engine, a base image per Python version, a Postgres server, each project image once."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import stat
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,6 +61,57 @@ def postgres_image(docker: DockerEngine) -> str:
     """The Postgres image for the web kind's database, which compose files take through
     POSTGRES_IMAGE: the local stand-in of the official image (see DockerEngine.ensure_postgres_image)."""
     return docker.ensure_postgres_image()
+
+
+# The session's database server: its superuser, who owns every database the tests make on it.
+POSTGRES_USER, POSTGRES_PASSWORD = "pdt", "pdt-test-password"
+POSTGRES_READY_WITHIN_SECONDS = 90  # a first start runs initdb; this bounds the wait, it asserts nothing
+
+
+@pytest.fixture(scope="session")
+def postgres_server(docker: DockerEngine, postgres_image: str) -> Iterator[Callable[[str], str]]:
+    """A factory of fresh databases on one server per session: each call makes an empty database
+    and returns its URL, as a project's <PREFIX>_DATABASE_URL takes it.
+
+    The server runs from `postgres_image`, published on a random port of the host's loopback only,
+    so that a project's tests on the host reach it as they would compose's `db` service.
+    """
+    name = f"pdt-test-postgres-{uuid.uuid4().hex[:8]}"
+    credentials = ("--env", f"POSTGRES_USER={POSTGRES_USER}", "--env", f"POSTGRES_PASSWORD={POSTGRES_PASSWORD}")
+    docker.call("run", "--detach", "--name", name, "--publish", "127.0.0.1::5432", *credentials, postgres_image)
+    try:
+        wait_for_postgres(docker, name)
+        host, port = docker.call("port", name, "5432/tcp").stdout.splitlines()[0].rsplit(":", 1)
+        numbers = itertools.count(1)
+
+        def new_database(label: str) -> str:
+            database = f"{re.sub(r'[^a-z0-9]+', '_', label.lower())}_{next(numbers)}"
+            psql(docker, name, f'CREATE DATABASE "{database}"')
+            return f"postgresql://{POSTGRES_USER}:{POSTGRES_PASSWORD}@{host}:{port}/{database}"
+
+        yield new_database
+    finally:
+        docker.call("rm", "--force", "--volumes", name, check=False)
+
+
+def wait_for_postgres(docker: DockerEngine, name: str) -> None:
+    """Until the server accepts connections over TCP, at most POSTGRES_READY_WITHIN_SECONDS. Over
+    TCP: during initialization the image runs a temporary server on its Unix socket only."""
+    deadline = time.monotonic() + POSTGRES_READY_WITHIN_SECONDS
+    ready = ("exec", name, "pg_isready", "--host=127.0.0.1", f"--username={POSTGRES_USER}", "--dbname=postgres")
+    while docker.call(*ready, check=False).returncode != 0:
+        if time.monotonic() > deadline:
+            pytest.fail(f"the Postgres server did not get ready:\n{docker.call('logs', name).stderr[-2000:]}")
+        time.sleep(0.5)
+
+
+def psql(docker: DockerEngine, name: str, sql: str) -> str:
+    """Run SQL on the server as its superuser, over TCP with the password (as clients connect)."""
+    return docker.call(
+        "exec", "--env", f"PGPASSWORD={POSTGRES_PASSWORD}", name,
+        "psql", "--no-psqlrc", "--set=ON_ERROR_STOP=1", "--host=127.0.0.1",
+        f"--username={POSTGRES_USER}", "--dbname=postgres", "--command", sql,
+    ).stdout  # fmt: skip
 
 
 def locked_copy(baked: Project, tmp_path_factory: pytest.TempPathFactory, folder: str) -> Project:

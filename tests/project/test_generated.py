@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from tests.commands import run_checked, run_command
-from tests.conftest import Project, package_index_environment, path_with_tools
+from tests.conftest import Project, path_with_tools, user_environment
 from tests.http import free_port
 from tests.http import health as health_body
 from tests.readme_commands import console_blocks
-from tests.template import APP_KINDS, DEFAULTS
+from tests.template import APP_KINDS, DEFAULTS, default_database
 
 pytestmark = pytest.mark.slow
 
@@ -35,17 +35,11 @@ def interpreter(version: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def install(bake: Callable[..., Project], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Project]:
-    """A copy of the bake of an app kind after the README's first command, `poetry install`: once per kind."""
-    installed: dict[str, Project] = {}
+def install(installed: Callable[..., Project]) -> Callable[..., Project]:
+    """The bake of an app kind (other answers as given) after the README's first command, `poetry install`."""
 
-    def install_kind(kind: str) -> Project:
-        if kind not in installed:
-            baked = bake(app_kind=kind)
-            project = baked.copy_to(tmp_path_factory.mktemp(f"installed-{kind}") / baked.slug)
-            run_shell(project, "poetry install --no-interaction")
-            installed[kind] = project
-        return installed[kind]
+    def install_kind(kind: str, **answers: str) -> Project:
+        return installed(app_kind=kind, **answers)
 
     return install_kind
 
@@ -95,15 +89,6 @@ def serving(project: Project, command: str, environment: dict[str, str] | None =
                 server.kill()
     output.extend(printed.splitlines())
     assert server.returncode == 0, "\n".join(output)
-
-
-def user_environment() -> dict[str, str]:
-    """A user's shell: this test environment's tools on PATH and the package index (see
-    package_index_url), and no POETRY_VIRTUALENVS_IN_PROJECT, so that only what the project itself
-    says (poetry.toml) decides where Poetry puts its environment."""
-    environment = {**os.environ, **package_index_environment(), "PATH": path_with_tools()}
-    environment.pop("POETRY_VIRTUALENVS_IN_PROJECT", None)
-    return environment
 
 
 # A command of each kind that ends by itself, and what it prints.
@@ -211,7 +196,15 @@ def test_readme_use_commands_run_as_written_for_the_web_app(install: Callable[[s
     assert any(f"Uvicorn running on http://0.0.0.0:{port}" in entry["message"] for entry in entries), output
 
 
-def test_readme_develop_commands_pass(installed_project: Project) -> None:
+def without_a_database(kind: str) -> dict[str, str]:
+    """The answers for an app kind without a database: its default, or `database=none` where the
+    default has one (whose tests need a server: tests/docker/test_project_database.py runs them)."""
+    return {"app_kind": kind} if default_database(kind) == "none" else {"app_kind": kind, "database": "none"}
+
+
+@pytest.mark.parametrize("kind", APP_KINDS, ids=[f"app_kind={kind}-database=none" for kind in APP_KINDS])
+def test_readme_develop_commands_pass(installed: Callable[..., Project], kind: str) -> None:
+    installed_project = installed(**without_a_database(kind))
     commands = console_blocks(installed_project.read("README.md"))["Develop"]
 
     assert commands == ["make install", "make lint", "make typecheck", "make test"]
@@ -335,13 +328,16 @@ def test_pre_commit_local_hooks_run_the_dev_groups_tools_and_pass(installed_defa
     assert passed == ["ruff check", "ruff format", "hadolint", "mypy"]
 
 
-def test_a_new_setting_fails_the_projects_tests_until_it_is_documented(install: Callable[[str], Project]) -> None:
-    """The project's own tests hold its README table and .env.example to the Settings class."""
-    project = install("web")
+def test_a_new_setting_fails_the_projects_tests_until_it_is_documented(installed: Callable[..., Project]) -> None:
+    """The project's own tests hold its README table and .env.example to the Settings class. Without a
+    database: the check is the same, and the tests of a project with one need a server."""
+    project = installed(**without_a_database("web"))
     settings = project.path / "src" / project.package / "settings.py"
     original = settings.read_text()
-    new_field = '    request_timeout: int = Field(default=30, description="Seconds a request may take.")\n'
-    settings.write_text(original + new_field)
+    new_field = '\n    request_timeout: int = Field(default=30, description="Seconds a request may take.")\n'
+    # The last line of the Settings class: load_settings() follows it.
+    end_of_class = original.index("\n\ndef load_settings(")
+    settings.write_text(original[:end_of_class] + new_field + original[end_of_class:])
     try:
         undocumented = run_command(
             ["bash", "-c", "poetry run pytest --no-cov -q tests/test_settings.py"],

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+import shlex
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -20,7 +22,7 @@ from identify.identify import tags_from_path
 from pre_commit_hooks import check_toml, check_yaml, end_of_file_fixer, trailing_whitespace_fixer
 
 from tests.conftest import Project, tool
-from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR
+from tests.template import CHOICES, DATABASES, DEFAULTS, TEMPLATE_DIR, default_database
 from tests.workflows import triggers
 
 Bake = Callable[..., Project]
@@ -35,6 +37,12 @@ TOOLCHAIN_ANSWER_SETS = [
         for variable in TOOLCHAIN_VARIABLES
         for choice in CHOICES[variable]
         if choice != DEFAULTS[variable]
+    ),
+    # The web kind's other databases (its default, Postgres, is `app_kind=web` above).
+    *(
+        pytest.param({"app_kind": "web", "database": database}, id=f"app_kind=web-database={database}")
+        for database in DATABASES
+        if database != default_database("web")
     ),
 ]
 # Whose workflows the linters check: each bake above, and the template repository's own.
@@ -128,6 +136,76 @@ def test_ci_builds_the_image_with_buildkit_cache_then_runs_it(bake: Bake, answer
         # tests/docker/test_claims.py runs these lines against the web image.
         assert f"docker run --detach --name smoke {build['with']['tags']}\n" in smoke
         assert f"docker exec smoke {project.slug} healthcheck\ndocker stop smoke\n" in smoke
+
+
+@pytest.mark.parametrize("answers", TOOLCHAIN_ANSWER_SETS)
+def test_ci_tests_against_a_postgres_service_exactly_when_the_project_has_a_database(
+    bake: Bake, answers: dict[str, Any]
+) -> None:
+    project = bake(**answers)
+    check = load_yaml(project, ".github/workflows/ci.yml")["jobs"]["check"]
+
+    has_postgres = project.answers["database"] == "postgres"
+    assert set(check.get("services", {})) == ({"postgres"} if has_postgres else set())
+    assert (f"{project.package.upper()}_DATABASE_URL" in check.get("env", {})) == has_postgres
+
+
+@pytest.fixture
+def postgres_ci_check(bake: Bake) -> tuple[Project, dict[str, Any]]:
+    """The web kind's default project, which has Postgres, and its CI's check job."""
+    project = bake(app_kind="web")
+    assert project.answers["database"] == "postgres"
+    return project, load_yaml(project, ".github/workflows/ci.yml")["jobs"]["check"]
+
+
+# A Postgres image pinned to a release (`postgres:17.7-trixie`), wherever the project names one.
+PINNED_POSTGRES_IMAGE = re.compile(r"\bpostgres:\d+\.\d+(?:-[a-z0-9]+)?\b")
+
+
+def test_ci_postgres_service_runs_the_pinned_image_every_other_file_names(
+    postgres_ci_check: tuple[Project, dict[str, Any]],
+) -> None:
+    """compose.yaml's `db` service, the docs and CI: one tag, so that the tests in CI run against the
+    database the dev loop runs."""
+    project, check = postgres_ci_check
+    image = check["services"]["postgres"]["image"]
+
+    assert PINNED_POSTGRES_IMAGE.fullmatch(image), f"{image} is not pinned to a release"
+    named = {
+        path.relative_to(project.path).as_posix(): set(PINNED_POSTGRES_IMAGE.findall(path.read_text()))
+        for path in project.files()
+        if path.suffix in {".yml", ".yaml", ".md"} or path.name == "Makefile"
+    }
+    assert {name: images for name, images in named.items() if images - {image}} == {}
+
+
+def test_ci_postgres_service_is_healthy_before_the_steps_start(
+    postgres_ci_check: tuple[Project, dict[str, Any]],
+) -> None:
+    project, check = postgres_ci_check
+    service = check["services"]["postgres"]
+    options = shlex.split(service["options"])
+
+    health_command = options[options.index("--health-cmd") + 1]
+    assert health_command == f"pg_isready -U {project.package} -d {project.package}"
+    assert "--health-retries" in options
+
+
+def test_ci_database_url_names_the_postgres_services_port_user_password_and_database(
+    postgres_ci_check: tuple[Project, dict[str, Any]],
+) -> None:
+    project, check = postgres_ci_check
+    service = check["services"]["postgres"]
+    url = urlsplit(check["env"][f"{project.package.upper()}_DATABASE_URL"])
+    (published,) = service["ports"]
+    host_port, container_port = str(published).split(":")
+
+    assert url.scheme == "postgresql+psycopg"
+    assert (url.hostname, url.port) == ("localhost", int(host_port))
+    assert container_port == "5432"
+    assert url.username == service["env"]["POSTGRES_USER"]
+    assert url.password == service["env"]["POSTGRES_PASSWORD"]
+    assert url.path == f"/{service['env']['POSTGRES_DB']}"
 
 
 # --- Release workflow -------------------------------------------------------------------------
