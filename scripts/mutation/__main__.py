@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -59,7 +60,7 @@ def clean_copy(destination: Path, files: Iterable[str]) -> None:
             (destination / name).symlink_to((ROOT / name).resolve())
 
 
-def pytest_command(tests: Sequence[str]) -> list[str]:
+def pytest_command(tree: Path, tests: Sequence[str]) -> list[str]:
     python = ROOT / ".venv" / "bin" / "python"
     return [
         str(python if python.exists() else sys.executable),
@@ -69,15 +70,24 @@ def pytest_command(tests: Sequence[str]) -> list[str]:
         "-q",
         "-p",
         "no:cacheprovider",
+        # Temporary folders of its own: sessions running side by side would otherwise clean up
+        # each other's under /tmp/pytest-of-<user>, and fail for that rather than for the mutant.
+        f"--basetemp={tree / '.pytest-tmp'}",
         *tests,
     ]
+
+
+def reports_failures(last_line: str) -> bool:
+    """Whether pytest's summary line reports failed tests or errors (collection errors included),
+    rather than a crash of pytest itself, which says nothing about the mutant."""
+    return re.search(r"\b\d+ (failed|errors?)\b", last_line) is not None
 
 
 def run_tests(tree: Path, tests: Sequence[str]) -> tuple[int | None, str]:
     """pytest's exit code (None on a timeout) and the end of its output. pytest runs in a session
     of its own, so that a timeout or Ctrl+C ends it with everything it started (servers, builds)."""
     with subprocess.Popen(
-        pytest_command(tests),
+        pytest_command(tree, tests),
         cwd=tree,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -111,7 +121,7 @@ def try_mutant(mutant: Mutant, files: list[str]) -> Outcome:
     seconds = time.monotonic() - start
     if code == 0:
         return Outcome(mutant, "survived", seconds, last_line)
-    if code in CAUGHT_CODES:
+    if code in CAUGHT_CODES and reports_failures(last_line):
         return Outcome(mutant, "caught", seconds, last_line)
     return Outcome(mutant, "error", seconds, f"pytest exit code {code}: {last_line}")
 

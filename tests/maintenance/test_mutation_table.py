@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scripts.mutation import ROOT, Mutant, load_mutants
+from scripts.mutation.__main__ import reports_failures
 
 MUTANTS = load_mutants()
 PROJECT = "{{cookiecutter.project_slug}}/"
@@ -81,3 +82,17 @@ def test_the_reports_kept_survivors_are_mutants_of_the_table_with_a_reason() -> 
     reasons = {mutant.id: mutant.survives for mutant in MUTANTS}
 
     assert [name for name in named if not reasons.get(name)] == []
+
+
+@pytest.mark.parametrize(
+    ("last_line", "caught"),
+    [
+        ("1 failed, 38 passed in 14.16s", True),
+        ("Interrupted: 1 error during collection", True),
+        ("2 errors in 0.51s", True),
+        ("39 passed in 14.16s", False),
+        ("<class 'OSError'>: [Errno 39] Directory not empty: '/tmp/pytest-of-root/garbage-1'", False),
+    ],
+)
+def test_only_failed_tests_count_as_a_catch_not_a_crash_of_pytest(last_line: str, caught: bool) -> None:
+    assert reports_failures(last_line) is caught
