@@ -6,7 +6,8 @@
 set -eu
 
 # `docker run IMAGE -c max_connections=50` passes options to the server, as with the official image.
-if [ "${1#-}" != "$1" ]; then
+# No arguments at all (an empty CMD) start the server too.
+if [ $# = 0 ] || [ "${1#-}" != "$1" ]; then
     set -- postgres "$@"
 fi
 # Anything else (psql, pg_isready, sh) runs as given.

@@ -119,6 +119,9 @@ def try_mutant(mutant: Mutant, files: list[str]) -> Outcome:
             return Outcome(mutant, "error", time.monotonic() - start, str(problem))
         code, last_line = run_tests(tree, mutant.tests)
     seconds = time.monotonic() - start
+    if code == 0 and " passed" not in last_line:
+        # Everything selected was skipped (no Docker engine, say): the mutant was never tried.
+        return Outcome(mutant, "error", seconds, f"no test ran: {last_line}")
     if code == 0:
         return Outcome(mutant, "survived", seconds, last_line)
     if code in CAUGHT_CODES and reports_failures(last_line):

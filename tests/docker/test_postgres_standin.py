@@ -2,7 +2,7 @@
 
 Compose files rely on that contract: POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB make the
 superuser and database on the first start, the password is checked on connections from other
-containers, `pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"` is the health check, PGDATA is a
+containers, `pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"` is the health check, PGDATA is a
 volume whose data a new container keeps, and `docker stop` ends the server cleanly. The image is
 the stand-in scripts/postgres-standin.sh builds, or TEST_POSTGRES_IMAGE (so the same tests can
 check them against the official image). Clients connect over TCP from another container on the
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.docker
 USER, PASSWORD, DATABASE = "app", "s3cret-pw", "appdb"
 ENVIRONMENT = {"POSTGRES_USER": USER, "POSTGRES_PASSWORD": PASSWORD, "POSTGRES_DB": DATABASE}
 # The compose file's health check, word for word: the shell in the container expands the variables.
-HEALTH_CHECK = 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB"'
+HEALTH_CHECK = 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'
 READY_WITHIN_SECONDS = 90  # a first start runs initdb; this bounds the wait, it asserts nothing
 STOP_GRACE_SECONDS = 10  # docker stop's default: after it, SIGKILL (exit code 137)
 

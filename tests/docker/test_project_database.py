@@ -87,6 +87,9 @@ def test_without_a_database_the_projects_tests_stop_at_once_saying_how_to_start_
     assert completed.returncode == 1, completed.stdout
     assert "The tests need a database" in completed.stdout
     assert "docker compose up -d --wait db" in completed.stdout
+    # The URL compose's database takes (with its password) is the README's to give.
+    assert f'export {project.package.upper()}_DATABASE_URL as README.md\'s "The database"' in completed.stdout
+    assert "\n## The database\n" in project.read("README.md")
     assert " passed" not in completed.stdout
 
 

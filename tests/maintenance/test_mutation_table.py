@@ -96,3 +96,13 @@ def test_the_reports_kept_survivors_are_mutants_of_the_table_with_a_reason() -> 
 )
 def test_only_failed_tests_count_as_a_catch_not_a_crash_of_pytest(last_line: str, caught: bool) -> None:
     assert reports_failures(last_line) is caught
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda mutant: mutant.id)
+def test_a_selection_of_tests_that_may_need_docker_names_its_markers(mutant: Mutant) -> None:
+    """Docker mutants run one at a time and `--no-docker` leaves them out, which the harness knows
+    from `-m docker`: a selection from folders with Docker tests must say `-m docker` or
+    `-m "not slow and not docker"`, or it would run in parallel with the others, or be skipped
+    where no engine runs."""
+    if any(test.startswith(("tests/docker/", "tests/devloop/", "tests/deployment/")) for test in mutant.tests):
+        assert "-m" in mutant.tests

@@ -187,7 +187,7 @@ def test_ci_postgres_service_is_healthy_before_the_steps_start(
     options = shlex.split(service["options"])
 
     health_command = options[options.index("--health-cmd") + 1]
-    assert health_command == f"pg_isready -U {project.package} -d {project.package}"
+    assert health_command == f"pg_isready -h 127.0.0.1 -U {project.package} -d {project.package}"
     assert "--health-retries" in options
 
 

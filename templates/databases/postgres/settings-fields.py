@@ -27,8 +27,14 @@
             url is None
             or url.drivername not in {"postgresql", "postgresql+psycopg"}
             or not url.host
+            # A password with an `@` not percent-encoded: its end would be read as the host,
+            # which connection errors then show.
+            or "@" in url.host
         ):
             # The message names the rule, never the value: it would show the password.
-            raise ValueError("use postgresql+psycopg://user:password@host:5432/name")
+            raise ValueError(
+                "use postgresql+psycopg://user:password@host:5432/name,"
+                " with @ : / in the password percent-encoded (%40 %3A %2F)"
+            )
         psycopg_url = url.set(drivername="postgresql+psycopg")
         return SecretStr(psycopg_url.render_as_string(hide_password=False))
