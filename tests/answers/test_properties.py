@@ -50,7 +50,7 @@ from hooks.answer_rules import RULES, STANDARD_LIBRARY, InvalidAnswerError, show
 from hooks.extensions import markdown_text
 from tests.commands import run_checked
 from tests.conftest import tool
-from tests.template import CHOICES, DEFAULTS, TEMPLATE_DIR, default_description
+from tests.template import CHOICES, DATABASES, DEFAULTS, TEMPLATE_DIR, default_database, default_description
 
 with warnings.catch_warnings():
     # Poetry imports pbs_installer, which calls a deprecated importlib.resources function.
@@ -232,6 +232,8 @@ REALISTIC = {
         "https://git.example.org:8443/o/n",
     ),
     "version": default_or("0.1.0", "1.0", "2.0.0rc1", "1.0.post2", "1.0.dev3", "1.0.0.post1.dev2"),
+    # A text answer whose default follows app_kind; answers() keeps postgres to web services.
+    "database": default_or(*DATABASES),
 }  # fmt: skip
 HOSTILE = {
     "project_name": hostile_text,
@@ -256,6 +258,7 @@ HOSTILE = {
         hostile_text,
     ),
     "version": st.one_of(composed_versions(), hostile_text),
+    "database": st.one_of(st.sampled_from(["Postgres", "postgresql", " none", "none\n", "sqlite", ""]), hostile_text),
 }
 TEXT_FIELDS = tuple(HOSTILE)
 # A choice variable (python_version, license, and any added later) draws its choices, or something
@@ -290,6 +293,10 @@ def answers(draw: st.DrawFn, max_hostile: int = 2) -> dict[str, str]:
     url = given.get("repository_url", "https://github.com/")
     if not url.startswith("https://github.com/") and "container_registry" not in hostile:
         given["container_registry"] = "none"
+    # Only a web service has a database (the rules refuse postgres for a cli app, as
+    # test_hooks.py shows): a cli app's realistic answer is none.
+    if given.get("app_kind", DEFAULTS["app_kind"]) != "web" and given.get("database") == "postgres":
+        given["database"] = "none"
     return given
 
 
@@ -304,6 +311,8 @@ def answers_seen(given: Mapping[str, str]) -> dict[str, str]:
             seen[field] = default_made_from(field, seen)
     if "description" not in given:
         seen["description"] = default_description(seen["app_kind"])
+    if "database" not in given:
+        seen["database"] = default_database(seen["app_kind"])
     return seen
 
 
