@@ -161,6 +161,16 @@ def test_readme_quick_start_stores_an_item_that_the_list_then_shows(stack: Compo
     assert stored in request(stack.port, "/items?limit=100")[1]
 
 
+def ready_answers(stack: Compose, status: int, what: str) -> tuple[int, Any]:
+    """/ready's answer once it has `status`, polled every half second for READY_DEADLINE seconds."""
+    return eventually(
+        lambda: answer if (answer := request(stack.port, "/ready"))[0] == status else None,
+        what,
+        deadline=READY_DEADLINE,
+        poll=0.5,
+    )
+
+
 def test_ready_turns_503_while_the_database_is_stopped_and_200_after_without_restarting_the_app(
     stack: Compose, docker: DockerEngine
 ) -> None:
@@ -168,22 +178,12 @@ def test_ready_turns_503_while_the_database_is_stopped_and_200_after_without_res
     stack("stop", "db")
     stopped = time.monotonic()
     try:
-        down = eventually(
-            lambda: answer if (answer := request(stack.port, "/ready"))[0] == 503 else None,
-            "/ready to answer 503",
-            deadline=READY_DEADLINE,
-            poll=0.5,
-        )
+        down = ready_answers(stack, 503, "/ready to answer 503")
         print(f"/ready answered 503 {time.monotonic() - stopped:.1f} s after the database stopped")
     finally:
         stack("start", "db")
     restarted = time.monotonic()
-    up = eventually(
-        lambda: answer if (answer := request(stack.port, "/ready"))[0] == 200 else None,
-        "/ready to answer 200 again",
-        deadline=READY_DEADLINE,
-        poll=0.5,
-    )
+    up = ready_answers(stack, 200, "/ready to answer 200 again")
     print(f"/ready answered 200 {time.monotonic() - restarted:.1f} s after the database started")
 
     assert down == (503, {"detail": "database unavailable"})
